@@ -1,0 +1,142 @@
+/* sitrep.h — the public interface of libsitrep.
+ *
+ * libsitrep turns news text into sourced, dated CAMEO/PLOVER event records.
+ * The pipeline is: input (files, HTML, JSONL) -> normalised document text ->
+ * sentences and tokens -> dictionary-driven coding -> JSON Lines.
+ *
+ * Conventions (see docs/ARCHITECTURE.md):
+ *  - every call returns an int status, SR_OK (0) on success; details go into a
+ *    caller-provided sr_err, which names the input file and line where known;
+ *  - objects are opaque; _new/_open allocate, _free releases and accepts NULL;
+ *  - the library never prints and never exits (out-of-memory aside);
+ *  - a loaded sr_dict is read-only and may be shared by many threads.
+ *
+ * Licensed under the MIT License (see LICENSE).
+ */
+#ifndef SITREP_H
+#define SITREP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SR_API __attribute__((visibility("default")))
+#else
+#define SR_API
+#endif
+
+#define SR_VERSION "0.1.0"
+
+/* Status codes: one list gives the enum and sr_strerror(). */
+#define SR_STATUS_MAP(X)                                   \
+    X(OK, "ok")                                            \
+    X(DONE, "no more items")                               \
+    X(NOMEM, "out of memory")                              \
+    X(IO, "input/output error")                            \
+    X(PARSE, "malformed input")                            \
+    X(DICT, "invalid dictionary")                          \
+    X(USAGE, "invalid argument")                           \
+    X(TOOBIG, "input too large")
+
+typedef enum {
+#define SR_STATUS_ENUM(name, text) SR_##name,
+    SR_STATUS_MAP(SR_STATUS_ENUM)
+#undef SR_STATUS_ENUM
+} sr_status;
+
+SR_API const char *sr_strerror(int status);
+
+/* Error detail: filled by the call that failed. path and line name the
+ * offending input ("dict/verbs/war.txt", 112); line 0 means unknown. */
+typedef struct sr_err {
+    int code;           /* an sr_status */
+    long line;          /* 1-based line in path, 0 if not applicable */
+    char path[512];     /* file (or document id) the error is about, may be "" */
+    char msg[512];      /* human-readable reason, no trailing newline */
+} sr_err;
+
+/* Formats "path:line: msg" (or the parts that are known) into buf. */
+SR_API const char *sr_err_format(const sr_err *err, char *buf, size_t size);
+
+/* ---- Dictionaries ------------------------------------------------------ */
+
+typedef struct sr_dict sr_dict;
+
+/* Loads and validates every dictionary under dir (see docs/DICTIONARIES.md).
+ * On failure returns SR_DICT with err naming file:line. Caller frees with
+ * sr_dict_free. The result is immutable and thread-safe to share. */
+SR_API int sr_dict_open(const char *dir, sr_dict **out, sr_err *err);
+SR_API void sr_dict_free(sr_dict *dict);
+/* Counts of loaded entries, for `sitrep dict check`. kind is one of
+ * "actors", "agents", "verbs", "issues", "boilerplate", "cameo". */
+SR_API size_t sr_dict_count(const sr_dict *dict, const char *kind);
+
+/* ---- Documents --------------------------------------------------------- */
+
+typedef struct sr_doc sr_doc;
+
+/* Document metadata as given by the input; all optional except id. */
+typedef struct sr_doc_meta {
+    const char *id;         /* required */
+    const char *published;  /* "YYYY-MM-DD" or RFC 3339, or NULL */
+    const char *url;
+    const char *source;     /* outlet */
+    const char *title;
+    const char *origin;     /* "FILE" or "FILE:LINE", for messages */
+} sr_doc_meta;
+
+/* Builds a document from raw bytes. is_html selects the HTML parser.
+ * Invalid UTF-8 is repaired (each repair is recorded as a warning);
+ * typography is normalised and boilerplate removed with dict's rules
+ * (dict may be NULL: no boilerplate removal). Caller frees with sr_doc_free. */
+SR_API int sr_doc_new(const sr_doc_meta *meta, const char *bytes, size_t len,
+                      int is_html, const sr_dict *dict, sr_doc **out,
+                      sr_err *err);
+SR_API void sr_doc_free(sr_doc *doc);
+SR_API const char *sr_doc_id(const sr_doc *doc);
+SR_API const char *sr_doc_text(const sr_doc *doc, size_t *len);
+SR_API const char *sr_doc_published(const sr_doc *doc); /* NULL if none */
+/* Sets the date used when the document carries none. */
+SR_API int sr_doc_set_default_date(sr_doc *doc, const char *yyyy_mm_dd);
+SR_API size_t sr_doc_warning_count(const sr_doc *doc);
+SR_API const char *sr_doc_warning(const sr_doc *doc, size_t i);
+
+/* ---- Inputs: paths to documents ---------------------------------------- */
+
+typedef struct sr_input sr_input;
+
+/* Opens paths for reading: .txt, .html/.htm, .jsonl files, directories
+ * (every supported file, sorted by name) and "-" (JSONL on stdin).
+ * A missing path is reported by sr_input_next, not here. */
+SR_API int sr_input_open(const char *const *paths, size_t npaths,
+                         const sr_dict *dict, sr_input **out, sr_err *err);
+/* Returns SR_OK with *doc set (caller frees), SR_DONE at the end, or an
+ * error status for one unreadable item (err says which FILE:LINE); the
+ * caller may call again to continue with the next item. */
+SR_API int sr_input_next(sr_input *in, sr_doc **doc, sr_err *err);
+SR_API void sr_input_free(sr_input *in);
+
+/* ---- Coding ------------------------------------------------------------ */
+
+typedef struct sr_events sr_events;
+
+/* Codes one document into events. Caller frees with sr_events_free. */
+SR_API int sr_code_doc(const sr_dict *dict, const sr_doc *doc,
+                       sr_events **out, sr_err *err);
+SR_API size_t sr_events_count(const sr_events *ev);
+SR_API size_t sr_events_sentence_count(const sr_events *ev);
+/* Writes the events as JSON Lines (docs/OUTPUT.md) to f. */
+SR_API int sr_events_write_jsonl(const sr_events *ev, FILE *f, sr_err *err);
+/* The same, appended to a malloc'd buffer (*buf, *len); caller frees *buf. */
+SR_API int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len,
+                              sr_err *err);
+SR_API void sr_events_free(sr_events *ev);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,71 @@
+/* base.h — the small pieces every other module uses: checked allocation,
+ * growable byte buffers, error filling and a few string helpers.
+ *
+ * Out of memory is not recoverable here: sr_xmalloc and friends print one
+ * line and abort, as cmark and Redis do, so callers never check for NULL.
+ * Everything else reports through sr_err (include/sitrep.h).
+ */
+#ifndef SR_BASE_H
+#define SR_BASE_H
+
+#include "sitrep.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define SR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SR_PRINTF(f, a)
+#endif
+
+void *sr_xmalloc(size_t n);
+void *sr_xcalloc(size_t count, size_t size);
+void *sr_xrealloc(void *p, size_t n);
+char *sr_xstrdup(const char *s);
+char *sr_xstrndup(const char *s, size_t n);
+
+/* Grows a dynamic array *p of *cap elements of size elem so that it holds
+ * at least need elements. */
+void sr_grow(void **p, size_t *cap, size_t need, size_t elem);
+#define SR_GROW(ptr, cap, need) \
+    sr_grow((void **)&(ptr), &(cap), (need), sizeof(*(ptr)))
+
+/* A growable byte buffer, always NUL-terminated when p is non-NULL. */
+typedef struct sr_buf {
+    char *p;    /* bytes, owned */
+    size_t n;   /* bytes used, excluding the terminating NUL */
+    size_t cap; /* bytes allocated */
+} sr_buf;
+
+void sr_buf_put(sr_buf *b, const char *s, size_t n);
+void sr_buf_puts(sr_buf *b, const char *s);
+void sr_buf_putc(sr_buf *b, char c);
+void sr_buf_printf(sr_buf *b, const char *fmt, ...) SR_PRINTF(2, 3);
+void sr_buf_reset(sr_buf *b);   /* n = 0, keeps memory */
+void sr_buf_free(sr_buf *b);    /* releases memory, b becomes empty */
+/* Hands the bytes to the caller (who frees) and empties b. */
+char *sr_buf_take(sr_buf *b, size_t *len);
+
+/* Fills err (if non-NULL) and returns code, so callers can write
+ * `return sr_err_set(err, SR_DICT, path, line, "bad code '%s'", s);` */
+int sr_err_set(sr_err *err, int code, const char *path, long line,
+               const char *fmt, ...) SR_PRINTF(5, 6);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer. */
+int sr_read_file(const char *path, char **out, size_t *len, sr_err *err);
+
+/* ASCII helpers (locale-independent). */
+static inline int sr_is_ascii_alpha(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline int sr_is_digit(int c) { return c >= '0' && c <= '9'; }
+static inline int sr_is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static inline int sr_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+/* Decodes one UTF-8 code point at s[0..n); returns its length (>= 1) and
+ * sets *cp, or returns 0 if the bytes are not valid UTF-8. */
+size_t sr_utf8_decode(const char *s, size_t n, int32_t *cp);
+
+#endif
