@@ -1,28 +1,438 @@
-/* dict.c — sr_dict_open: loads every dictionary kind from one directory
- * and owns the resulting struct sr_dict. Each kind's parser lives in its
- * own file (see dict.h); this file only sequences them. */
+/* dict.c — sr_dict_open and the pieces every dictionary loader shares:
+ * the interned word table, the dictionary line reader (comments, columns,
+ * file:line for errors), the phrase index (first word -> phrases, longest
+ * first) and the Snowball stemmer wrapper. Each kind's own grammar lives in
+ * its loader file (dict.h lists them); this file only sequences them. */
 #include "dict.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
-struct sr_dict {
-    sr_boiler *boiler;  /* boilerplate.txt rules, owned */
+/* ---- string table ---- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: short keys, good enough spread */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void strtab_rehash(sr_strtab *t, size_t nslots)
+{
+    uint32_t *slots = sr_xcalloc(nslots, sizeof *slots);
+    for (size_t id = 1; id <= t->n; id++) {
+        size_t j = hash_bytes(t->strs[id - 1], t->lens[id - 1]) & (nslots - 1);
+        while (slots[j])
+            j = (j + 1) & (nslots - 1);
+        slots[j] = (uint32_t)id;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+}
+
+uint32_t sr_strtab_find(const sr_strtab *t, const char *s, size_t n)
+{
+    if (!t->nslots)
+        return 0;
+    size_t j = hash_bytes(s, n) & (t->nslots - 1);
+    for (uint32_t id; (id = t->slots[j]) != 0; j = (j + 1) & (t->nslots - 1))
+        if (t->lens[id - 1] == n && !memcmp(t->strs[id - 1], s, n))
+            return id;
+    return 0;
+}
+
+uint32_t sr_strtab_intern(sr_strtab *t, const char *s, size_t n)
+{
+    uint32_t id = sr_strtab_find(t, s, n);
+    if (id)
+        return id;
+    if ((t->n + 1) * 2 > t->nslots)
+        strtab_rehash(t, t->nslots ? t->nslots * 2 : 1024);
+    SR_GROW(t->strs, t->cap, t->n + 1);
+    t->lens = sr_xrealloc(t->lens, t->cap * sizeof *t->lens);
+    t->strs[t->n] = sr_xstrndup(s, n);
+    t->lens[t->n] = (uint32_t)n;
+    id = (uint32_t)++t->n;
+    size_t j = hash_bytes(s, n) & (t->nslots - 1);
+    while (t->slots[j])
+        j = (j + 1) & (t->nslots - 1);
+    t->slots[j] = id;
+    return id;
+}
+
+const char *sr_strtab_str(const sr_strtab *t, uint32_t id)
+{
+    return id && id <= t->n ? t->strs[id - 1] : "";
+}
+
+void sr_strtab_free(sr_strtab *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->strs[i]);
+    free(t->strs);
+    free(t->lens);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+size_t sr_dict_lower(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t o = 0;
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii || n > 256) {
+        for (size_t i = 0; i < n && o + 1 < size; i++)
+            buf[o++] = (char)sr_lower((unsigned char)s[i]);
+        buf[o] = 0;
+        return o;
+    }
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m,
+                                      UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    if (r < 0) {
+        for (size_t i = 0; i < n && o + 1 < size; i++)
+            buf[o++] = (char)sr_lower((unsigned char)s[i]);
+    } else {
+        for (utf8proc_ssize_t i = 0; i < r && o + 1 < size; i++)
+            buf[o++] = (char)m[i];
+    }
+    free(m);
+    buf[o] = 0;
+    return o;
+}
+
+/* ---- line reader ---- */
+
+int sr_dict_read_lines(const char *path, int fixed, sr_dict_line_fn fn,
+                       void *ud, sr_err *err)
+{
+    char *data;
+    size_t len;
+    int rc = sr_read_file(path, &data, &len, err);
+    if (rc)
+        return sr_err_set(err, SR_DICT, path, 0, "%s", err ? err->msg : "cannot read");
+    if (memchr(data, 0, len)) {
+        free(data);
+        return sr_err_set(err, SR_DICT, path, 0, "binary data (NUL byte) in dictionary");
+    }
+    sr_dict_line L = {.path = path};
+    char *p = data, *end = data + len;
+    rc = SR_OK;
+    while (p < end && rc == SR_OK) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        L.lineno++;
+        *eol = 0;
+        if (eol > p && eol[-1] == '\r')
+            eol[-1] = 0;
+        char *s = p;
+        p = nl ? nl + 1 : end;
+        for (char *q = s; *q; ) { /* validate UTF-8 so errors name the line */
+            int32_t cp;
+            size_t k = sr_utf8_decode(q, strlen(q), &cp);
+            if (!k) {
+                rc = sr_err_set(err, SR_DICT, path, L.lineno, "invalid UTF-8");
+                break;
+            }
+            q += k;
+        }
+        if (rc)
+            break;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        L.ncols = 0;
+        while (L.ncols < fixed && *s) {
+            L.cols[L.ncols++] = s;
+            while (*s && *s != ' ' && *s != '\t')
+                s++;
+            if (*s)
+                *s++ = 0;
+            while (*s == ' ' || *s == '\t')
+                s++;
+        }
+        char *e = s + strlen(s);
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            *--e = 0;
+        L.rest = s;
+        rc = fn(ud, &L, err);
+    }
+    free(data);
+    return rc;
+}
+
+/* ---- phrase index ---- */
+
+struct sr_phrase_index {
+    sr_phrase *ph;        /* all phrases; sorted by first word, then longest first */
+    size_t n, cap;
+    uint32_t *first;      /* open-addressing: slot -> 1 + index of first phrase of a run */
+    uint32_t *firstkey;   /* slot -> first word id */
+    size_t nslots;
 };
 
+sr_phrase_index *sr_phrase_index_new(void) { return sr_xcalloc(1, sizeof(sr_phrase_index)); }
+
+void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,
+                         int exact_case, const char *text, uint32_t value)
+{
+    SR_GROW(ix->ph, ix->cap, ix->n + 1);
+    uint32_t *w = sr_xmalloc(n * sizeof *w);
+    memcpy(w, words, n * sizeof *w);
+    ix->ph[ix->n++] = (sr_phrase){.words = w, .n = (uint32_t)n, .exact_case = (uint32_t)exact_case,
+                                  .text = text, .value = value};
+}
+
+static int cmp_phrase(const void *a, const void *b)
+{
+    const sr_phrase *x = a, *y = b;
+    if (x->words[0] != y->words[0])
+        return x->words[0] < y->words[0] ? -1 : 1;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+void sr_phrase_index_seal(sr_phrase_index *ix)
+{
+    if (!ix->n)
+        return;
+    qsort(ix->ph, ix->n, sizeof *ix->ph, cmp_phrase);
+    size_t ns = 64;
+    while (ns < ix->n * 4)
+        ns *= 2;
+    ix->nslots = ns;
+    ix->first = sr_xcalloc(ns, sizeof *ix->first);
+    ix->firstkey = sr_xcalloc(ns, sizeof *ix->firstkey);
+    for (size_t i = 0; i < ix->n; i++) {
+        if (i && ix->ph[i].words[0] == ix->ph[i - 1].words[0])
+            continue;
+        uint32_t key = ix->ph[i].words[0];
+        size_t j = (key * 2654435761u) & (ns - 1);
+        while (ix->first[j])
+            j = (j + 1) & (ns - 1);
+        ix->first[j] = (uint32_t)i + 1;
+        ix->firstkey[j] = key;
+    }
+}
+
+size_t sr_phrase_index_count(const sr_phrase_index *ix) { return ix ? ix->n : 0; }
+
+void sr_phrase_index_free(sr_phrase_index *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->n; i++)
+        free((void *)ix->ph[i].words);
+    free(ix->ph);
+    free(ix->first);
+    free(ix->firstkey);
+    free(ix);
+}
+
+/* Case-exact phrases (US, UN, EU) must match the token's own spelling so
+ * that "us" the pronoun or "un-" prefixes never become actors. */
+static int case_ok(const sr_phrase *p, size_t i, const char *text, const sr_token *toks)
+{
+    if (!p->exact_case || !text)
+        return 1;
+    for (uint32_t k = 0; k < p->n; k++) {
+        const sr_token *t = &toks[i + k];
+        for (uint32_t b = t->start; b < t->end; b++) {
+            unsigned char c = (unsigned char)text[b];
+            if (c >= 'a' && c <= 'z')
+                return 0;
+        }
+    }
+    return 1;
+}
+
+size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
+                       size_t nwords, size_t i, const char *text,
+                       const sr_token *toks, const sr_phrase **out, size_t max)
+{
+    if (!ix || !ix->nslots || i >= nwords || !words[i])
+        return 0;
+    uint32_t key = words[i];
+    size_t j = (key * 2654435761u) & (ix->nslots - 1);
+    while (ix->first[j] && ix->firstkey[j] != key)
+        j = (j + 1) & (ix->nslots - 1);
+    if (!ix->first[j])
+        return 0;
+    size_t found = 0;
+    uint32_t best = 0;
+    for (size_t k = ix->first[j] - 1; k < ix->n && ix->ph[k].words[0] == key; k++) {
+        const sr_phrase *p = &ix->ph[k];
+        if (p->n < best)
+            break; /* sorted longest first: nothing longer remains */
+        if (i + p->n > nwords)
+            continue;
+        uint32_t m = 1;
+        while (m < p->n && words[i + m] == p->words[m])
+            m++;
+        if (m < p->n || !case_ok(p, i, text, toks))
+            continue;
+        best = p->n;
+        if (found < max)
+            out[found++] = p;
+    }
+    return found;
+}
+
+/* ---- stemming ---- */
+
+struct sb_stemmer *sr_stemmer_new(void)
+{
+    struct sb_stemmer *s = sb_stemmer_new("english", NULL);
+    if (!s) {
+        fprintf(stderr, "sitrep: cannot create the English stemmer\n");
+        abort();
+    }
+    return s;
+}
+
+void sr_stemmer_free(struct sb_stemmer *s)
+{
+    if (s)
+        sb_stemmer_delete(s);
+}
+
+size_t sr_stem(struct sb_stemmer *s, const char *w, size_t n, char *buf, size_t size)
+{
+    const sb_symbol *r = sb_stemmer_stem(s, (const sb_symbol *)w, (int)n);
+    size_t len = r ? (size_t)sb_stemmer_length(s) : 0;
+    if (!r || len >= size) {
+        len = n < size - 1 ? n : size - 1;
+        memcpy(buf, w, len);
+    } else {
+        memcpy(buf, r, len);
+    }
+    buf[len] = 0;
+    return len;
+}
+
+/* ---- phrase tokenization ---- */
+
+size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
+                          size_t max, int *all_caps)
+{
+    sr_split sp = {0};
+    size_t len = strlen(phrase);
+    sr_text_split(phrase, len, &sp);
+    size_t n = 0;
+    int caps = 1;
+    char low[256];
+    for (size_t i = 0; i < sp.ntoks && n < max; i++) {
+        const sr_token *t = &sp.toks[i];
+        int letters = 0;
+        for (uint32_t b = t->start; b < t->end; b++) {
+            unsigned char c = (unsigned char)phrase[b];
+            if (c >= 'a' && c <= 'z')
+                caps = 0;
+            if (sr_is_ascii_alpha(c))
+                letters++;
+        }
+        if (!letters)
+            caps = caps && (t->flags & SR_TOK_PUNCT);
+        size_t l = sr_dict_lower(phrase + t->start, t->end - t->start, low, sizeof low);
+        ids[n++] = sr_strtab_intern(&d->words, low, l);
+    }
+    sr_split_free(&sp);
+    if (all_caps)
+        *all_caps = caps && n > 0;
+    return n;
+}
+
+/* ---- sr_dict_open ---- */
+
 const sr_boiler *sr_dict_boiler(const sr_dict *d) { return d ? d->boiler : NULL; }
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads every *.txt in dir/sub (sorted) with load(). */
+static int load_dir(sr_dict *d, const char *sub, int (*load)(sr_dict *, const char *, sr_err *),
+                    sr_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", d->dir, sub);
+    DIR *dp = opendir(path);
+    if (!dp)
+        return sr_err_set(err, SR_DICT, path, 0, "cannot open dictionary directory: %s",
+                          strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && !strcmp(e->d_name + l - 4, ".txt")) {
+            SR_GROW(names, cap, n + 1);
+            names[n++] = sr_xstrdup(e->d_name);
+        }
+    }
+    closedir(dp);
+    qsort(names, n, sizeof *names, cmp_str);
+    int rc = SR_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (rc == SR_OK) {
+            snprintf(path, sizeof path, "%s/%s/%s", d->dir, sub, names[i]);
+            rc = load(d, path, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (rc == SR_OK && n == 0)
+        rc = sr_err_set(err, SR_DICT, path, 0, "no *.txt dictionary files");
+    return rc;
+}
+
+static int load_actor_file(sr_dict *d, const char *path, sr_err *err)
+{
+    return sr_actors_load(d, path, 0, err);
+}
 
 int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
 {
     sr_dict *d = sr_xcalloc(1, sizeof *d);
+    d->dir = sr_xstrdup(dir);
+    d->actor_ix = sr_phrase_index_new();
+    d->lex_ix = sr_phrase_index_new();
+    d->issue_ix = sr_phrase_index_new();
     char path[4096];
-    snprintf(path, sizeof path, "%s/boilerplate.txt", dir);
-    int rc = sr_boiler_load(path, &d->boiler, err);
-    if (rc) {
+    int rc;
+#define PATH(name) (snprintf(path, sizeof path, "%s/%s", dir, name), path)
+    if ((rc = sr_cameo_load(d, PATH("cameo.tsv"), err)) ||
+        (rc = sr_lexicon_load(d, PATH("lexicon.txt"), err)) ||
+        (rc = load_dir(d, "actors", load_actor_file, err)) ||
+        (rc = sr_actors_load(d, PATH("agents.txt"), 1, err)) ||
+        (rc = load_dir(d, "verbs", sr_verbs_load, err)) ||
+        (rc = sr_issues_load(d, PATH("issues.txt"), err)) ||
+        (rc = sr_boiler_load(PATH("boilerplate.txt"), &d->boiler, err))) {
+        if (err && err->code != SR_DICT)
+            err->code = SR_DICT;
         sr_dict_free(d);
-        return rc;
+        return SR_DICT;
     }
+#undef PATH
+    sr_phrase_index_seal(d->actor_ix);
+    sr_phrase_index_seal(d->lex_ix);
+    sr_phrase_index_seal(d->issue_ix);
+    sr_verbs_seal(d);
+    sr_lexicon_seal(d);
     *out = d;
     return SR_OK;
 }
@@ -32,6 +442,42 @@ void sr_dict_free(sr_dict *d)
     if (!d)
         return;
     sr_boiler_free(d->boiler);
+    for (size_t i = 0; i < d->ncameo; i++) {
+        free(d->cameo[i].plover);
+        free(d->cameo[i].plover_mode);
+        free(d->cameo[i].name);
+    }
+    free(d->cameo);
+    for (size_t i = 0; i < d->nactors; i++)
+        free((void *)d->actors[i].phrase);
+    free(d->actors);
+    sr_phrase_index_free(d->actor_ix);
+    for (size_t i = 0; i < d->npats; i++) {
+        for (size_t k = 0; k < d->pats[i].nel; k++)
+            free(d->pats[i].el[k].alt);
+        free(d->pats[i].el);
+        free((void *)d->pats[i].text);
+    }
+    free(d->pats);
+    for (size_t i = 0; i < d->npat_by_stem; i++)
+        free(d->pat_by_stem[i]);
+    free(d->pat_by_stem);
+    for (size_t i = 0; i < d->npat_by_word; i++)
+        free(d->pat_by_word[i]);
+    free(d->pat_by_word);
+    free(d->lex);
+    free(d->lexpairs);
+    sr_phrase_index_free(d->lex_ix);
+    for (size_t i = 0; i < d->nissues; i++)
+        free(d->issues[i].tag);
+    free(d->issues);
+    sr_phrase_index_free(d->issue_ix);
+    sr_strtab_free(&d->words);
+    sr_strtab_free(&d->stems);
+    sr_strtab_free(&d->paths);
+    sr_strtab_free(&d->countries);
+    sr_strtab_free(&d->orgs);
+    free(d->dir);
     free(d);
 }
 
@@ -39,5 +485,17 @@ size_t sr_dict_count(const sr_dict *d, const char *kind)
 {
     if (!strcmp(kind, "boilerplate"))
         return sr_boiler_count(d->boiler);
-    return 0;
+    if (!strcmp(kind, "cameo"))
+        return d->ncameo;
+    if (!strcmp(kind, "verbs"))
+        return d->npats;
+    if (!strcmp(kind, "issues"))
+        return sr_phrase_index_count(d->issue_ix);
+    size_t n = 0;
+    for (size_t i = 0; i < d->nactors; i++) {
+        int agent = d->actors[i].kind == SR_ACT_AGENT;
+        if (!strcmp(kind, "agents") ? agent : !strcmp(kind, "actors") && !agent)
+            n++;
+    }
+    return n;
 }

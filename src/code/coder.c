@@ -1,0 +1,966 @@
+/* coder.c — sr_code_doc: turns one document into CAMEO events.
+ *
+ * Per sentence (src/text/split.c gives sentences and tokens):
+ *  1. look every token up once: word id, stem id, lexicon classes;
+ *  2. actor mentions: longest dictionary phrases chained into one actor
+ *     ("Russian" + "Foreign Minister" + "Sergei Lavrov" = RUSGOV), marked
+ *     as modifiers ("Russian oil"), possessives, in a prepositional phrase,
+ *     and grouped when coordinated ("the US and Ukraine");
+ *  3. verb patterns (dict/verbs/) matched at each token, the most specific
+ *     (most literal words, then longest) winning;
+ *  4. for each match: source (pattern slot, passive "by", else the nearest
+ *     subject to the left in the clause, else the previous sentence's actor
+ *     for he/she/they), target (slot, else the first actor to the right in
+ *     the clause, else the source's single declared adversary for fighting),
+ *     negation, modality and attribution from the words around the verb;
+ *  5. one event per source x target, deduplicated within the sentence.
+ * Everything is explained in the event's `why` (docs/OUTPUT.md).
+ */
+#include "code.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_MENTIONS 256
+#define GAP_MAX 6        /* tokens a '*' may skip */
+#define TARGET_REACH 16  /* tokens after the verb searched for a target */
+
+typedef struct {
+    uint32_t word;       /* lower-case word id, 0 if not in any dictionary */
+    uint32_t stem;       /* stem id, 0 if no pattern uses this stem */
+    uint32_t lex;        /* SR_LEX_* bits */
+    int mention;         /* index into coder.m, -1 if none */
+} tinfo;
+
+typedef struct {
+    uint32_t t0, t1;     /* tokens [t0, t1) */
+    sr_actor_ref ref;
+    int kind;            /* SR_ACT_* of the head entry */
+    int modifier;        /* adjective with no agent: "Russian oil" */
+    int possessive;      /* followed by 's */
+    int source_only;     /* an outlet or think tank: attributes, never acts */
+    int unresolved;      /* agent without a country: "officials" */
+    int in_pp;           /* preceded by a preposition */
+    int by_agent;        /* preceded by "by" */
+    int group;           /* first mention of its coordination group */
+} mention;
+
+typedef struct {
+    uint32_t end;        /* token after the match */
+    int target, source;  /* mention index from a slot, -1 if none */
+} pmatch;
+
+typedef struct {
+    uint32_t key_off, key_len, value;
+} cache_slot;
+
+typedef struct coder {
+    const sr_dict *d;
+    const sr_doc *doc;
+    const char *text;
+    struct sb_stemmer *stemmer;
+    sr_split split;
+    tinfo *ti;
+    size_t capti;
+    mention m[MAX_MENTIONS];
+    int nm;
+    int32_t docdate;         /* yyyymmdd or 0 */
+    /* word -> stem id cache: stemming is the costliest per-token step */
+    cache_slot *cache;
+    size_t ncache, cachefill;
+    sr_buf cachekeys;
+    /* coreference: the last sentence's first source */
+    sr_actor_ref prev;
+    int has_prev;
+} coder;
+
+const char *sr_modality_name(int m)
+{
+    static const char *const names[] = {"asserted", "reported", "assessed", "intended",
+                                        "hypothetical"};
+    return m >= 0 && m < (int)SR_ARRAY_LEN(names) ? names[m] : "asserted";
+}
+
+/* ---- token lookup ---- */
+
+static uint32_t hash32(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static uint32_t stem_id(coder *c, const char *low, size_t n)
+{
+    if (c->cachefill * 2 >= c->ncache) { /* full: start over rather than grow */
+        memset(c->cache, 0, c->ncache * sizeof *c->cache);
+        c->cachefill = 0;
+        sr_buf_reset(&c->cachekeys);
+    }
+    size_t j = hash32(low, n) & (c->ncache - 1);
+    for (; c->cache[j].key_len; j = (j + 1) & (c->ncache - 1)) {
+        cache_slot *s = &c->cache[j];
+        if (s->key_len == n + 1 && !memcmp(c->cachekeys.p + s->key_off, low, n))
+            return s->value;
+    }
+    char stem[128];
+    size_t sl = sr_stem(c->stemmer, low, n, stem, sizeof stem);
+    uint32_t v = sr_strtab_find(&c->d->stems, stem, sl);
+    c->cache[j] = (cache_slot){(uint32_t)c->cachekeys.n, (uint32_t)n + 1, v};
+    sr_buf_put(&c->cachekeys, low, n);
+    c->cachefill++;
+    return v;
+}
+
+static void lookup_tokens(coder *c, const sr_sentence *s)
+{
+    const sr_dict *d = c->d;
+    for (uint32_t k = 0; k < s->ntok; k++) {
+        const sr_token *t = &c->split.toks[s->tok0 + k];
+        tinfo *ti = &c->ti[k];
+        char low[128];
+        size_t n = t->end - t->start;
+        size_t l = sr_dict_lower(c->text + t->start, n < 120 ? n : 120, low, sizeof low);
+        ti->word = sr_strtab_find(&d->words, low, l);
+        ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
+        ti->stem = (t->flags & SR_TOK_WORD) && l >= 2 ? stem_id(c, low, l) : 0;
+        ti->mention = -1;
+    }
+}
+
+#define LEX(ti, cls) (((ti).lex >> (cls)) & 1u)
+
+static int tok_is(const coder *c, const sr_sentence *s, uint32_t k, const char *w)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    size_t n = strlen(w);
+    if (t->end - t->start != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (sr_lower((unsigned char)c->text[t->start + i]) != w[i])
+            return 0;
+    return 1;
+}
+
+static uint32_t tflags(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    return c->split.toks[s->tok0 + k].flags;
+}
+
+/* Clause boundaries for subject and target search. */
+static int is_boundary(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    if (!(tflags(c, s, k) & SR_TOK_PUNCT))
+        return 0;
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    unsigned char ch = (unsigned char)c->text[t->start];
+    return ch == ';' || ch == ':' || ch == '(' || ch == ')' || ch == '.' || ch == '?' ||
+           ch == '!' || ch == 0xE2 /* em dash */ || (t->end - t->start == 2 && ch == '-');
+}
+
+/* ---- actor mentions ---- */
+
+static int in_tenure(const sr_actor_entry *a, int32_t date)
+{
+    if (a->kind != SR_ACT_PERSON || !date)
+        return 1;
+    return date >= a->from && (!a->to || date <= a->to);
+}
+
+/* The best entry among phrases matched at one position: persons in office
+ * at the document date first, then the most recent tenure. */
+static const sr_actor_entry *pick_entry(coder *c, const sr_phrase **ph, size_t n)
+{
+    const sr_actor_entry *best = NULL;
+    int best_in = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sr_actor_entry *a = &c->d->actors[ph[i]->value];
+        int in = in_tenure(a, c->docdate);
+        if (!best || (in && !best_in) ||
+            (in == best_in && a->kind == SR_ACT_PERSON && (!a->to || (best->to && a->to > best->to)))) {
+            best = a;
+            best_in = in;
+        }
+    }
+    return best;
+}
+
+static size_t match_actor(coder *c, const sr_sentence *s, uint32_t k, const uint32_t *words,
+                          const sr_actor_entry **out)
+{
+    const sr_phrase *ph[8];
+    size_t n = sr_phrase_match(c->d->actor_ix, words, s->ntok, k, c->text,
+                               c->split.toks + s->tok0, ph, 8);
+    if (!n)
+        return 0;
+    *out = pick_entry(c, ph, n);
+    return ph[0]->n;
+}
+
+static void set_ref_from(sr_actor_ref *r, const sr_actor_entry *a, int32_t date)
+{
+    if (a->kind == SR_ACT_AGENT)
+        return;
+    memcpy(r->country, a->country, sizeof r->country);
+    memcpy(r->org, a->org, sizeof r->org);
+    if (a->kind == SR_ACT_PERSON && !in_tenure(a, date) && a->country[0])
+        snprintf(r->code, sizeof r->code, "%sELI", a->country);
+    else
+        memcpy(r->code, a->code, sizeof r->code);
+}
+
+static void find_mentions(coder *c, const sr_sentence *s)
+{
+    uint32_t words[512];
+    uint32_t n = s->ntok < 512 ? s->ntok : 512;
+    for (uint32_t k = 0; k < n; k++)
+        words[k] = c->ti[k].word;
+    c->nm = 0;
+    for (uint32_t k = 0; k < n && c->nm < MAX_MENTIONS;) {
+        const sr_actor_entry *a;
+        size_t len = match_actor(c, s, k, words, &a);
+        if (!len) {
+            k++;
+            continue;
+        }
+        mention m;
+        memset(&m, 0, sizeof m);
+        m.t0 = k;
+        m.kind = a->kind;
+        const sr_actor_entry *country_e = a->kind != SR_ACT_AGENT ? a : NULL;
+        const sr_actor_entry *agent_e = a->kind == SR_ACT_AGENT ? a : NULL;
+        int nent = 0;
+        m.ref.entry[nent++] = a;
+        uint32_t pos = k + (uint32_t)len;
+        int chained = 0;
+        /* chain: [country|adj|seat] ['s] [agent]* [person|group] */
+        while (pos < n) {
+            uint32_t p2 = pos;
+            if (p2 + 1 < n && (tok_is(c, s, p2, "'s") || tok_is(c, s, p2, "'")))
+                p2++;
+            const sr_actor_entry *b;
+            size_t l2 = match_actor(c, s, p2, words, &b);
+            if (!l2 || !(b->kind == SR_ACT_AGENT || b->kind == SR_ACT_PERSON ||
+                         (b->kind == SR_ACT_GROUP && country_e && country_e->kind != SR_ACT_GROUP)))
+                break;
+            if (p2 != pos && b->kind == SR_ACT_PERSON)
+                break; /* "Russia's Putin" is fine, but rare; keep possessive simple */
+            if (b->kind == SR_ACT_AGENT)
+                agent_e = b;
+            else
+                country_e = b; /* a person or group is the most specific */
+            if (nent < 3)
+                m.ref.entry[nent++] = b;
+            chained = 1;
+            pos = p2 + (uint32_t)l2;
+        }
+        m.t1 = pos;
+        if (country_e) {
+            set_ref_from(&m.ref, country_e, c->docdate);
+            m.kind = country_e->kind;
+            if (agent_e && strlen(m.ref.code) <= 3 && m.ref.country[0] &&
+                country_e->kind != SR_ACT_PERSON)
+                snprintf(m.ref.code, sizeof m.ref.code, "%s%s", m.ref.country, agent_e->agent);
+        } else {
+            m.unresolved = 1;
+            memcpy(m.ref.code, "", 1);
+        }
+        m.source_only = m.kind == SR_ACT_SOURCE;
+        m.modifier = !chained && (a->kind == SR_ACT_ADJ);
+        /* "Rwanda-backed", "Ukrainian-controlled", "pro-Russian": not actors */
+        int compound = 0;
+        if (m.t1 + 1 < n && tok_is(c, s, m.t1, "-") && (tflags(c, s, m.t1) & SR_TOK_GLUED) &&
+            (tflags(c, s, m.t1 + 1) & SR_TOK_GLUED) && !(tflags(c, s, m.t1 + 1) & SR_TOK_CAP))
+            compound = 1;
+        if (m.t0 >= 2 && tok_is(c, s, m.t0 - 1, "-") && (tflags(c, s, m.t0) & SR_TOK_GLUED) &&
+            (tok_is(c, s, m.t0 - 2, "pro") || tok_is(c, s, m.t0 - 2, "anti")))
+            compound = 1;
+        if (!compound) {
+            if (m.t1 < n && tok_is(c, s, m.t1, "'s"))
+                m.possessive = 1;
+            uint32_t b = m.t0;
+            while (b > 0 && LEX(c->ti[b - 1], SR_LEX_DET))
+                b--;
+            if (b > 0 && LEX(c->ti[b - 1], SR_LEX_PREP)) {
+                m.in_pp = 1;
+                m.by_agent = tok_is(c, s, b - 1, "by");
+            }
+            m.ref.start = c->split.toks[s->tok0 + m.t0].start;
+            m.ref.end = c->split.toks[s->tok0 + m.t1 - 1].end;
+            m.group = c->nm;
+            for (uint32_t t = m.t0; t < m.t1; t++)
+                c->ti[t].mention = c->nm;
+            c->m[c->nm++] = m;
+        }
+        k = m.t1;
+    }
+    /* coordination: "the US and Ukraine", "US-Ukrainian", "A, B and C" */
+    for (int i = 1; i < c->nm; i++) {
+        mention *a = &c->m[i - 1], *b = &c->m[i];
+        if (a->source_only || b->source_only || a->unresolved || b->unresolved)
+            continue;
+        int ok = b->t0 > a->t1 || b->t0 == a->t1;
+        for (uint32_t t = a->t1; ok && t < b->t0; t++)
+            ok = LEX(c->ti[t], SR_LEX_COORD) || LEX(c->ti[t], SR_LEX_DET) || tok_is(c, s, t, ",") ||
+                 tok_is(c, s, t, "-") || tok_is(c, s, t, "&");
+        if (ok && b->t0 > a->t1 && a->modifier == b->modifier)
+            b->group = a->group;
+        else if (ok && b->t0 > a->t1 && tok_is(c, s, a->t1, "-"))
+            b->group = a->group;
+    }
+}
+
+/* ---- pattern matching ---- */
+
+static int id_matches(uint32_t id, const tinfo *ti)
+{
+    if (id & SR_ALT_EXACT)
+        return ti->word && ti->word == (id & ~SR_ALT_EXACT);
+    return ti->stem && ti->stem == id;
+}
+
+/* Tokens matched by the longest alternative of e at k (0 = no match). */
+static uint32_t elem_matches(const sr_pat_elem *e, const tinfo *ti, uint32_t avail)
+{
+    uint32_t best = 0;
+    for (size_t i = 0, off = 0; i < e->nalt; i++, off += 1 + e->alt[off]) {
+        uint32_t n = e->alt[off];
+        if (n > avail || n <= best)
+            continue;
+        uint32_t m = 0;
+        while (m < n && id_matches(e->alt[off + 1 + m], &ti[m]))
+            m++;
+        if (m == n)
+            best = n;
+    }
+    return best;
+}
+
+/* The mention that starts within a few determiners/adjectives of k. */
+static int slot_mention(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    for (uint32_t t = k; t < s->ntok && t < k + 4; t++) {
+        int mi = c->ti[t].mention;
+        if (mi >= 0)
+            return c->m[mi].t0 == t && !c->m[mi].source_only ? mi : -1;
+        if (tflags(c, s, t) & SR_TOK_PUNCT)
+            return -1;
+    }
+    return -1;
+}
+
+static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, uint32_t ei,
+                    uint32_t k, pmatch *out)
+{
+    if (ei == p->nel) {
+        out->end = k;
+        return 1;
+    }
+    const sr_pat_elem *e = &p->el[ei];
+    switch (e->type) {
+    case SR_PAT_WORD: {
+        uint32_t n = k < s->ntok ? elem_matches(e, &c->ti[k], s->ntok - k) : 0;
+        if (n && match_el(c, s, p, ei + 1, k + n, out))
+            return 1;
+        return e->optional && match_el(c, s, p, ei + 1, k, out);
+    }
+    case SR_PAT_GAP: {
+        uint32_t words = 0;
+        for (uint32_t t = k; t <= s->ntok && words <= GAP_MAX; t++) {
+            if (match_el(c, s, p, ei + 1, t, out))
+                return 1;
+            if (t >= s->ntok || is_boundary(c, s, t))
+                break;
+            if (!(tflags(c, s, t) & SR_TOK_PUNCT))
+                words++;
+        }
+        return 0;
+    }
+    case SR_PAT_TARGET:
+    case SR_PAT_SOURCE: {
+        int mi = slot_mention(c, s, k);
+        if (mi < 0)
+            return e->optional && match_el(c, s, p, ei + 1, k, out);
+        int *slot = e->type == SR_PAT_TARGET ? &out->target : &out->source;
+        int save = *slot;
+        *slot = mi;
+        if (match_el(c, s, p, ei + 1, c->m[mi].t1, out))
+            return 1;
+        *slot = save;
+        return 0;
+    }
+    }
+    return 0;
+}
+
+/* Best pattern anchored at token k: most literal words, then longest,
+ * then earliest in the dictionary. */
+static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint32_t k,
+                                      pmatch *best)
+{
+    const sr_pattern *bp = NULL;
+    const tinfo *ti = &c->ti[k];
+    for (int pass = 0; pass < 2; pass++) {
+        size_t n;
+        const uint32_t *l = pass == 0 ? sr_dict_patterns_for_stem(c->d, ti->stem, &n)
+                                      : sr_dict_patterns_for_word(c->d, ti->word, &n);
+        if ((pass == 0 && !ti->stem) || (pass == 1 && !ti->word))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            const sr_pattern *p = &c->d->pats[l[i]];
+            pmatch m = {.target = -1, .source = -1};
+            if (!match_el(c, s, p, 0, k, &m))
+                continue;
+            if (!bp || p->nlit > bp->nlit || (p->nlit == bp->nlit && m.end > best->end)) {
+                bp = p;
+                *best = m;
+            }
+        }
+    }
+    return bp;
+}
+
+/* ---- roles around the verb ---- */
+
+/* Nearest mention to the left of the verb that can be its subject; stops at
+ * clause boundaries. *pron is set when a pronoun comes first. */
+static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *pron)
+{
+    *pron = 0;
+    for (uint32_t t = v; t-- > 0;) {
+        if (is_boundary(c, s, t))
+            return -1;
+        int mi = c->ti[t].mention;
+        if (mi >= 0) {
+            const mention *m = &c->m[mi];
+            t = m->t0;
+            if (m->source_only || m->in_pp || (m->modifier && !m->possessive))
+                continue;
+            return mi;
+        }
+        if (LEX(c->ti[t], SR_LEX_PRONOUN) && !LEX(c->ti[t], SR_LEX_DET)) {
+            *pron = 1;
+            return -1;
+        }
+        if (LEX(c->ti[t], SR_LEX_COMPLEMENT)) {
+            /* "forces that advanced": the relative pronoun's head is the subject */
+            uint32_t b = t;
+            while (b > 0 && tok_is(c, s, b - 1, ","))
+                b--;
+            if (b > 0 && c->ti[b - 1].mention >= 0) {
+                const mention *m = &c->m[c->ti[b - 1].mention];
+                if (!m->source_only && !m->modifier)
+                    return c->ti[b - 1].mention;
+            }
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static int find_target(const coder *c, const sr_sentence *s, uint32_t from, int src)
+{
+    for (uint32_t t = from; t < s->ntok && t < from + TARGET_REACH; t++) {
+        if (is_boundary(c, s, t) || LEX(c->ti[t], SR_LEX_COMPLEMENT))
+            return -1;
+        int mi = c->ti[t].mention;
+        if (mi < 0)
+            continue;
+        const mention *m = &c->m[mi];
+        t = m->t1 - 1;
+        if (m->source_only || m->unresolved || m->by_agent)
+            continue;
+        if (src >= 0 && c->m[src].group == m->group)
+            continue;
+        if (t + 1 < s->ntok && LEX(c->ti[t + 1], SR_LEX_REPORT))
+            return -1; /* "..., Peskov said": a speaker, not a target */
+        return mi;
+    }
+    return -1;
+}
+
+static int is_participle(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    size_t n = t->end - t->start;
+    const char *w = c->text + t->start;
+    if (n > 3 && !memcmp(w + n - 2, "ed", 2))
+        return 1;
+    if (n > 3 && !memcmp(w + n - 2, "en", 2))
+        return 1;
+    static const char *const irr[] = {"struck", "hit", "shot", "seized", "held", "taken", "met",
+                                      "fought", "caught", "beaten", "thrown", "led", "sent"};
+    for (size_t i = 0; i < SR_ARRAY_LEN(irr); i++)
+        if (tok_is(c, s, k, irr[i]))
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    int negated, modality;
+    uint32_t neg_tok, mod_tok;  /* +1; 0 = none */
+} verbgroup;
+
+/* Reads negation and modality from the words between the subject (or the
+ * clause start) and the verb, and conditionals earlier in the segment. */
+static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t from, uint32_t v,
+                                 const sr_pattern *p)
+{
+    verbgroup g = {0};
+    for (uint32_t t = from; t < v; t++) {
+        const tinfo *ti = &c->ti[t];
+        if (LEX(*ti, SR_LEX_NEGATION) && !(p->flags & SR_PATF_NEGATIVE)) {
+            g.negated = 1;
+            g.neg_tok = t + 1;
+        }
+        int m = -1;
+        if (LEX(*ti, SR_LEX_MODAL) && !(p->flags & SR_PATF_MODAL))
+            m = SR_MOD_HYPOTHETICAL;
+        else if (LEX(*ti, SR_LEX_HEDGE))
+            m = SR_MOD_ASSESSED;
+        else if ((LEX(*ti, SR_LEX_INTENT) || LEX(*ti, SR_LEX_FUTURE)) && !(p->flags & SR_PATF_MODAL))
+            m = SR_MOD_INTENDED;
+        /* precedence: hypothetical > assessed > intended (the enum order) */
+        if (m > g.modality) {
+            g.modality = m;
+            g.mod_tok = t + 1;
+        }
+    }
+    /* a conditional in the same comma-delimited segment: "if Putin does not ..." */
+    for (uint32_t t = v; t-- > 0;) {
+        if (is_boundary(c, s, t) || tok_is(c, s, t, ","))
+            break;
+        if (LEX(c->ti[t], SR_LEX_CONDITIONAL)) {
+            g.modality = SR_MOD_HYPOTHETICAL;
+            g.mod_tok = t + 1;
+            break;
+        }
+    }
+    return g;
+}
+
+/* ---- attribution ---- */
+
+typedef struct {
+    int found;
+    uint32_t by0, by1;       /* tokens of the attributor */
+    uint32_t verb;           /* the reporting word */
+    int anon;
+    int assess;              /* an analyst's verb: assessed */
+    int mention;             /* the attributor's mention, -1 if none */
+} attribution;
+
+/* The attributor before reporting word r: a mention (incl. outlets), or a
+ * noun phrase headed by an anonymous-source noun ("sources in Moscow"). */
+static attribution attributor_before(const coder *c, const sr_sentence *s, uint32_t r)
+{
+    attribution a = {.mention = -1};
+    uint32_t t = r;
+    while (t > 0 && (LEX(c->ti[t - 1], SR_LEX_HAVE) || LEX(c->ti[t - 1], SR_LEX_BE) ||
+                     tok_is(c, s, t - 1, "also") || tok_is(c, s, t - 1, "further") ||
+                     tok_is(c, s, t - 1, "previously") || tok_is(c, s, t - 1, "reportedly")))
+        t--;
+    if (t == 0)
+        return a;
+    uint32_t e = t; /* attributor ends before e */
+    for (uint32_t k = e; k-- > 0 && e - k <= 12;) {
+        if (is_boundary(c, s, k) || LEX(c->ti[k], SR_LEX_COMPLEMENT))
+            break;
+        int mi = c->ti[k].mention;
+        if (LEX(c->ti[k], SR_LEX_ANON)) {
+            uint32_t b = k;
+            while (b > 0 && !is_boundary(c, s, b - 1) && !(tflags(c, s, b - 1) & SR_TOK_PUNCT) &&
+                   !LEX(c->ti[b - 1], SR_LEX_COMPLEMENT) && !LEX(c->ti[b - 1], SR_LEX_REPORT) &&
+                   !LEX(c->ti[b - 1], SR_LEX_PREP) && e - b < 8)
+                b--;
+            a.found = 1;
+            a.anon = 1;
+            a.by0 = b;
+            a.by1 = k + 1;
+            break;
+        }
+        if (mi >= 0 && k == c->m[mi].t1 - 1) {
+            const mention *m = &c->m[mi];
+            if (m->in_pp && !m->source_only) {
+                k = m->t0;
+                continue;
+            }
+            a.found = 1;
+            a.by0 = m->t0;
+            a.by1 = m->t1;
+            a.mention = mi;
+            a.anon = m->unresolved;
+            break;
+        }
+    }
+    a.verb = r;
+    a.assess = LEX(c->ti[r], SR_LEX_ASSESS);
+    return a;
+}
+
+/* The reporting frame that covers token v: the closest reporting or
+ * assessing word before v with an attributor, or "according to X". */
+static attribution find_attribution(const coder *c, const sr_sentence *s, uint32_t v)
+{
+    attribution best = {.mention = -1};
+    for (uint32_t r = 0; r < v; r++) {
+        if (!(LEX(c->ti[r], SR_LEX_REPORT) || LEX(c->ti[r], SR_LEX_ASSESS)))
+            continue;
+        attribution a = attributor_before(c, s, r);
+        if (a.found)
+            best = a;
+    }
+    if (best.found)
+        return best;
+    /* "according to X" anywhere in the sentence */
+    for (uint32_t r = 0; r + 2 < s->ntok; r++) {
+        if (!LEX(c->ti[r], SR_LEX_ACCORDING))
+            continue;
+        uint32_t b = r + 1;
+        if (tok_is(c, s, b, "to"))
+            b++;
+        while (b < s->ntok && LEX(c->ti[b], SR_LEX_DET))
+            b++;
+        uint32_t e = b;
+        int anon = 0, mi = -1;
+        while (e < s->ntok && e < b + 8 && !(tflags(c, s, e) & SR_TOK_PUNCT) &&
+               !LEX(c->ti[e], SR_LEX_COMPLEMENT)) {
+            if (LEX(c->ti[e], SR_LEX_ANON))
+                anon = 1;
+            if (c->ti[e].mention >= 0 && mi < 0)
+                mi = c->ti[e].mention;
+            e++;
+        }
+        if (e > b) {
+            best = (attribution){.found = 1, .by0 = b, .by1 = e, .verb = r, .anon = anon && mi < 0,
+                                 .mention = mi};
+            return best;
+        }
+    }
+    /* "..., X said." after the event */
+    for (uint32_t r = v + 1; r < s->ntok; r++) {
+        if (!LEX(c->ti[r], SR_LEX_REPORT) || r + 2 < s->ntok)
+            continue;
+        attribution a = attributor_before(c, s, r);
+        if (a.found && a.by0 > v)
+            return a;
+    }
+    return best;
+}
+
+/* ---- events ---- */
+
+static void add_why(sr_event *e, const coder *c, const sr_sentence *s, uint32_t t0, uint32_t t1,
+                    const char *role, const char *file, long line, const char *entry)
+{
+    if (e->nwhy >= (int)SR_ARRAY_LEN(e->why) || t1 <= t0)
+        return;
+    const sr_token *a = &c->split.toks[s->tok0 + t0], *b = &c->split.toks[s->tok0 + t1 - 1];
+    e->why[e->nwhy++] = (sr_why_tok){a->start, b->end, role, file, line, entry};
+}
+
+/* Expressed intent turns cooperation into CAMEO 03x ("ready to negotiate"). */
+static const char *intent_code(const char *root)
+{
+    static const struct {
+        const char *root, *code;
+    } map[] = {{"04", "036"}, {"05", "032"}, {"06", "031"}, {"07", "033"}, {"08", "035"}, {"09", "030"}};
+    for (size_t i = 0; i < SR_ARRAY_LEN(map); i++)
+        if (!strcmp(root, map[i].root))
+            return map[i].code;
+    return NULL;
+}
+
+static int same_event(const sr_event *a, const sr_event *b)
+{
+    return !strcmp(a->code, b->code) && !strcmp(a->src.country, b->src.country) &&
+           !strcmp(a->src.org, b->src.org) && a->has_tgt == b->has_tgt &&
+           !strcmp(a->tgt.country, b->tgt.country) && !strcmp(a->tgt.org, b->tgt.org) &&
+           a->negated == b->negated && a->sent == b->sent;
+}
+
+static void emit(coder *c, sr_events *out, const sr_event *e, size_t first_of_sentence)
+{
+    for (size_t i = first_of_sentence; i < out->n; i++)
+        if (same_event(&out->ev[i], e))
+            return;
+    SR_GROW(out->ev, out->cap, out->n + 1);
+    out->ev[out->n++] = *e;
+}
+
+static int adversary(const coder *c, const char *country, char out[4])
+{
+    /* dict/lexicon.txt has no adversaries yet: the conflict list is small and
+     * lives in code until the places issue brings a conflicts table. */
+    static const char *const pairs[][2] = {{"RUS", "UKR"}, {"UKR", "RUS"}};
+    int found = 0;
+    for (size_t i = 0; i < SR_ARRAY_LEN(pairs); i++)
+        if (!strcmp(pairs[i][0], country)) {
+            if (found)
+                return 0;
+            memcpy(out, pairs[i][1], 4);
+            found = 1;
+        }
+    return found;
+}
+
+static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events *out)
+{
+    SR_GROW(c->ti, c->capti, s->ntok + 1);
+    lookup_tokens(c, s);
+    find_mentions(c, s);
+
+    uint64_t issues = 0;
+    {
+        uint32_t words[512];
+        uint32_t n = s->ntok < 512 ? s->ntok : 512;
+        for (uint32_t k = 0; k < n; k++)
+            words[k] = c->ti[k].word;
+        for (uint32_t k = 0; k < n; k++) {
+            const sr_phrase *ph[4];
+            size_t m = sr_phrase_match(c->d->issue_ix, words, n, k, NULL, NULL, ph, 4);
+            for (size_t i = 0; i < m; i++)
+                if (ph[i]->value < 64)
+                    issues |= 1ull << ph[i]->value;
+        }
+    }
+
+    size_t first = out->n;
+    int first_src_set = 0;
+    for (uint32_t k = 0; k < s->ntok;) {
+        if (c->ti[k].mention >= 0 || !(c->ti[k].stem || c->ti[k].word)) {
+            k++;
+            continue;
+        }
+        pmatch pm = {.end = 0, .target = -1, .source = -1};
+        const sr_pattern *p = best_pattern(c, s, k, &pm);
+        if (!p) {
+            k++;
+            continue;
+        }
+        uint32_t v = k;
+        k = pm.end > k ? pm.end : k + 1;
+
+        /* source */
+        int pron = 0, src = pm.source, tgt = pm.target;
+        int passive = 0;
+        if (src < 0 && v > 0) {
+            /* passive: "[was] struck by Russian drones" */
+            uint32_t b = v;
+            while (b > 0 && (tok_is(c, s, b - 1, "also") || tok_is(c, s, b - 1, "reportedly")))
+                b--;
+            if (b > 0 && LEX(c->ti[b - 1], SR_LEX_BE) && is_participle(c, s, v)) {
+                passive = 1;
+                for (uint32_t t = pm.end; t < s->ntok && t < pm.end + 3; t++)
+                    if (tok_is(c, s, t, "by") && t + 1 < s->ntok) {
+                        int mi = slot_mention(c, s, t + 1);
+                        if (mi >= 0)
+                            src = mi;
+                        break;
+                    }
+            }
+        }
+        int subj = find_subject(c, s, v, &pron);
+        const char *root = p->cameo->root;
+        int hostile = strcmp(root, "15") >= 0;
+        if (passive && (src >= 0 || hostile)) {
+            if (tgt < 0)
+                tgt = subj;
+        } else if (src < 0) {
+            src = subj;
+        }
+        sr_actor_ref sref;
+        memset(&sref, 0, sizeof sref);
+        int have_src = 0;
+        if (src >= 0 && !c->m[src].unresolved) {
+            have_src = 1;
+        } else if (src < 0 && pron && c->has_prev && !passive) {
+            sref = c->prev;
+            uint32_t t = v;
+            while (t > 0 && !LEX(c->ti[t - 1], SR_LEX_PRONOUN))
+                t--;
+            if (t > 0) {
+                sref.start = c->split.toks[s->tok0 + t - 1].start;
+                sref.end = c->split.toks[s->tok0 + t - 1].end;
+            }
+            have_src = 2;
+        }
+        if (!have_src)
+            continue;
+
+        if (tgt < 0 && !(p->flags & SR_PATF_NOTARGET))
+            tgt = find_target(c, s, pm.end, src);
+
+        /* modality, negation, attribution */
+        uint32_t from = src >= 0 && c->m[src].t1 <= v ? c->m[src].t1 : 0;
+        verbgroup g = read_verb_group(c, s, from, v, p);
+        attribution at = find_attribution(c, s, v);
+        if (at.found && at.assess && g.modality < SR_MOD_ASSESSED && g.modality != SR_MOD_INTENDED)
+            g.modality = SR_MOD_ASSESSED;
+
+        sr_event e;
+        memset(&e, 0, sizeof e);
+        e.sent = si;
+        e.sstart = s->start;
+        e.send = s->end;
+        e.pat = p;
+        e.cameo = p->cameo;
+        memcpy(e.code, p->code, sizeof e.code);
+        e.negated = g.negated;
+        e.modality = g.modality;
+        if (g.modality == SR_MOD_INTENDED) {
+            const char *ic = intent_code(root);
+            if (ic) {
+                memcpy(e.code, ic, strlen(ic) + 1);
+                e.cameo = sr_dict_cameo(c->d, ic);
+            } else if (hostile) {
+                continue; /* plans to attack are not attacks (GUIDELINES: speculation) */
+            }
+        }
+        if (at.found) {
+            e.has_attr = 1;
+            e.attr_start = c->split.toks[s->tok0 + at.by0].start;
+            e.attr_end = c->split.toks[s->tok0 + at.by1 - 1].end;
+            e.attr_anon = at.anon;
+            e.attr_verb_start = c->split.toks[s->tok0 + at.verb].start;
+            e.attr_verb_end = c->split.toks[s->tok0 + at.verb].end;
+        }
+        e.issues = issues;
+        if (c->doc->published) {
+            memcpy(e.date, c->doc->published, 10);
+            e.date[10] = 0;
+            e.date_precision = "document";
+        }
+        add_why(&e, c, s, v, pm.end, "verb", p->file, p->line, p->text);
+        if (g.neg_tok)
+            add_why(&e, c, s, g.neg_tok - 1, g.neg_tok, "negation", NULL, 0, NULL);
+        if (g.mod_tok)
+            add_why(&e, c, s, g.mod_tok - 1, g.mod_tok, "modality", NULL, 0, NULL);
+        if (at.found)
+            add_why(&e, c, s, at.verb, at.verb + 1, "attribution", NULL, 0, NULL);
+
+        /* one event per source x target of the coordinated groups */
+        for (int si2 = 0; si2 < (have_src == 2 ? 1 : c->nm); si2++) {
+            if (have_src == 1) {
+                if (c->m[si2].group != c->m[src].group || c->m[si2].unresolved ||
+                    c->m[si2].source_only)
+                    continue;
+                e.src = c->m[si2].ref;
+            } else {
+                e.src = sref;
+            }
+            if (at.found && at.mention >= 0 && !at.anon) {
+                const mention *am = &c->m[at.mention];
+                int self = !strcmp(am->ref.country, e.src.country) && !strcmp(am->ref.org, e.src.org);
+                if (!self && e.modality == SR_MOD_ASSERTED)
+                    e.modality = SR_MOD_REPORTED;
+            } else if (at.found && e.modality == SR_MOD_ASSERTED) {
+                e.modality = SR_MOD_REPORTED;
+            }
+            int ntg = 0;
+            for (int ti2 = 0; tgt >= 0 && ti2 < c->nm; ti2++) {
+                if (c->m[ti2].group != c->m[tgt].group || c->m[ti2].unresolved ||
+                    c->m[ti2].source_only)
+                    continue;
+                if (!strcmp(c->m[ti2].ref.code, e.src.code))
+                    continue;
+                sr_event f = e;
+                f.tgt = c->m[ti2].ref;
+                f.has_tgt = 1;
+                emit(c, out, &f, first);
+                ntg++;
+                if (p->flags & SR_PATF_JOINT) {
+                    sr_event r = f;
+                    r.src = f.tgt;
+                    r.tgt = f.src;
+                    emit(c, out, &r, first);
+                }
+            }
+            if (!ntg) {
+                sr_event f = e;
+                char adv[4];
+                if (hostile && f.src.country[0] && adversary(c, f.src.country, adv)) {
+                    memcpy(f.tgt.country, adv, 4);
+                    memcpy(f.tgt.code, adv, 4);
+                    f.has_tgt = 1;
+                }
+                emit(c, out, &f, first);
+            }
+            /* joint verbs with a coordinated subject and no object: both ways */
+            if ((p->flags & SR_PATF_JOINT) && tgt < 0 && have_src == 1) {
+                for (int o = 0; o < c->nm; o++) {
+                    if (o == si2 || c->m[o].group != c->m[src].group || c->m[o].unresolved ||
+                        c->m[o].source_only || !strcmp(c->m[o].ref.code, e.src.code))
+                        continue;
+                    sr_event f = e;
+                    f.tgt = c->m[o].ref;
+                    f.has_tgt = 1;
+                    emit(c, out, &f, first);
+                }
+            }
+            if (!first_src_set) {
+                c->prev = e.src;
+                first_src_set = 1;
+            }
+        }
+    }
+    if (first_src_set)
+        c->has_prev = 1;
+    else if (s->kind == SR_SENT_HEADLINE)
+        c->has_prev = 0;
+}
+
+static int32_t parse_date(const char *s)
+{
+    if (!s || strlen(s) < 10)
+        return 0;
+    int y, m, d;
+    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    return y * 10000 + m * 100 + d;
+}
+
+int sr_code_doc(const sr_dict *dict, const sr_doc *doc, sr_events **out, sr_err *err)
+{
+    coder c;
+    memset(&c, 0, sizeof c);
+    c.d = dict;
+    c.doc = doc;
+    c.text = doc->text;
+    c.stemmer = sr_stemmer_new();
+    c.ncache = 4096;
+    c.cache = sr_xcalloc(c.ncache, sizeof *c.cache);
+    c.docdate = parse_date(doc->published);
+    sr_text_split(doc->text, doc->len, &c.split);
+
+    sr_events *ev = sr_xcalloc(1, sizeof *ev);
+    ev->dict = dict;
+    ev->doc_id = doc->id;
+    ev->text = doc->text;
+    ev->len = doc->len;
+    ev->nsents = c.split.nsents;
+    for (size_t i = 0; i < c.split.nsents; i++)
+        code_sentence(&c, &c.split.sents[i], (uint32_t)i, ev);
+
+    sr_split_free(&c.split);
+    free(c.ti);
+    free(c.cache);
+    sr_buf_free(&c.cachekeys);
+    sr_stemmer_free(c.stemmer);
+    *out = ev;
+    (void)err;
+    return SR_OK;
+}
+
+size_t sr_events_count(const sr_events *ev) { return ev ? ev->n : 0; }
+size_t sr_events_sentence_count(const sr_events *ev) { return ev ? ev->nsents : 0; }
+
+void sr_events_free(sr_events *ev)
+{
+    if (!ev)
+        return;
+    free(ev->ev);
+    free(ev);
+}
