@@ -45,6 +45,8 @@ typedef struct st {
     uint32_t prev_end;       /* end of the previous token; NOPOS after a bullet */
     uint32_t prev_flags;     /* flags of the previous token */
     uint32_t foot_end;       /* end of a footnote marker ("[4]") being absorbed */
+    uint32_t line_off;       /* where the current line starts */
+    uint32_t wrap_len;       /* length of the last line a sentence ran over, 0 if none */
     int pend;                /* P_*: may the open sentence end here */
     int blk_brk;             /* the next emitted sentence starts a new block */
     int in_item;             /* the open sentence belongs to a list item */
@@ -400,6 +402,10 @@ static int standalone(const st *s, uint32_t j)
     const sr_token *tk = &s->out->toks[s->out->ntoks - 1];
     const unsigned char *w = s->t + tk->start;
     uint32_t len = tk->end - tk->start;
+    /* In hard-wrapped text every line of a paragraph looks standalone;
+     * only a line clearly shorter than the wrap width is a title. */
+    if (s->wrap_len && (uint64_t)(tk->end - s->line_off) * 10 > (uint64_t)s->wrap_len * 7)
+        return 0;
     if (tk->flags & SR_TOK_PUNCT) {
         switch (w[0]) {
         case ',': case ';': case '-': case '(': case '[': case '/': case '&': case '+':
@@ -414,7 +420,8 @@ static int standalone(const st *s, uint32_t j)
 }
 
 /* Handles the run of white space holding the line break at t[i]; returns
- * where the text of the next line starts. */
+ * where the text of the next line starts. A sentence that runs over a
+ * single line break records the line's length as the wrap width. */
 static uint32_t newlines(st *s, uint32_t i)
 {
     const unsigned char *t = s->t;
@@ -470,7 +477,10 @@ static uint32_t newlines(st *s, uint32_t i)
             s->blk_brk = 1;
         }
     }
+    if (o->ntoks > s->sent_tok0 && o->ntoks > s->line_tok0)
+        s->wrap_len = o->toks[o->ntoks - 1].end - s->line_off;
     s->line_tok0 = (uint32_t)o->ntoks;
+    s->line_off = j;
     return j;
 }
 
