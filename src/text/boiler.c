@@ -192,7 +192,7 @@ static const char *parse_rule(sr_boiler *b, const char *s, size_t n, char *kindb
                 pn = i;
                 break;
             }
-        if (end && nend == 0)
+        if ((end && nend == 0) || (!end && pn >= 4 && !memcmp(pat + pn - 4, " ...", 4)))
             return "inline rule needs END text after ' ... '";
         if (pn == 0)
             return "empty pattern";
