@@ -1,7 +1,7 @@
 /* coder.c — sr_code_doc: turns one document into CAMEO events.
  *
  * Per sentence (src/text/split.c gives sentences and tokens):
- *  1. look every token up once: word id, stem id, lexicon classes;
+ *  1. look every token up once: word id, pattern lemmas, lexicon classes;
  *  2. actor mentions: longest dictionary phrases chained into one actor
  *     ("Russian" + "Foreign Minister" + "Sergei Lavrov" = RUSGOV), marked
  *     as modifiers ("Russian oil"), possessives, in a prepositional phrase,
@@ -18,7 +18,6 @@
  */
 #include "code.h"
 
-#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +27,7 @@
 
 typedef struct {
     uint32_t word;       /* lower-case word id, 0 if not in any dictionary */
-    uint32_t stem;       /* stem id, 0 if no pattern uses this stem */
+    uint32_t lemma[2];   /* lemmas of pattern words this form inflects, 0 = none */
     uint32_t lex;        /* SR_LEX_* bits */
     int mention;         /* index into coder.m, -1 if none */
 } tinfo;
@@ -51,25 +50,16 @@ typedef struct {
     int target, source;  /* mention index from a slot, -1 if none */
 } pmatch;
 
-typedef struct {
-    uint32_t key_off, key_len, value;
-} cache_slot;
-
 typedef struct coder {
     const sr_dict *d;
     const sr_doc *doc;
     const char *text;
-    struct sb_stemmer *stemmer;
     sr_split split;
     tinfo *ti;
     size_t capti;
     mention m[MAX_MENTIONS];
     int nm;
     int32_t docdate;         /* yyyymmdd or 0 */
-    /* word -> stem id cache: stemming is the costliest per-token step */
-    cache_slot *cache;
-    size_t ncache, cachefill;
-    sr_buf cachekeys;
     /* coreference: the last sentence's first source */
     sr_actor_ref prev;
     int has_prev;
@@ -84,36 +74,6 @@ const char *sr_modality_name(int m)
 
 /* ---- token lookup ---- */
 
-static uint32_t hash32(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static uint32_t stem_id(coder *c, const char *low, size_t n)
-{
-    if (c->cachefill * 2 >= c->ncache) { /* full: start over rather than grow */
-        memset(c->cache, 0, c->ncache * sizeof *c->cache);
-        c->cachefill = 0;
-        sr_buf_reset(&c->cachekeys);
-    }
-    size_t j = hash32(low, n) & (c->ncache - 1);
-    for (; c->cache[j].key_len; j = (j + 1) & (c->ncache - 1)) {
-        cache_slot *s = &c->cache[j];
-        if (s->key_len == n + 1 && !memcmp(c->cachekeys.p + s->key_off, low, n))
-            return s->value;
-    }
-    char stem[128];
-    size_t sl = sr_stem(c->stemmer, low, n, stem, sizeof stem);
-    uint32_t v = sr_strtab_find(&c->d->stems, stem, sl);
-    c->cache[j] = (cache_slot){(uint32_t)c->cachekeys.n, (uint32_t)n + 1, v};
-    sr_buf_put(&c->cachekeys, low, n);
-    c->cachefill++;
-    return v;
-}
-
 static void lookup_tokens(coder *c, const sr_sentence *s)
 {
     const sr_dict *d = c->d;
@@ -125,7 +85,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
         size_t l = sr_dict_lower(c->text + t->start, n < 120 ? n : 120, low, sizeof low);
         ti->word = sr_strtab_find(&d->words, low, l);
         ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
-        ti->stem = (t->flags & SR_TOK_WORD) && l >= 2 ? stem_id(c, low, l) : 0;
+        sr_dict_word_lemmas(d, ti->word, ti->lemma);
         ti->mention = -1;
     }
 }
@@ -318,7 +278,7 @@ static int id_matches(uint32_t id, const tinfo *ti)
 {
     if (id & SR_ALT_EXACT)
         return ti->word && ti->word == (id & ~SR_ALT_EXACT);
-    return ti->stem && ti->stem == id;
+    return id && (ti->lemma[0] == id || ti->lemma[1] == id);
 }
 
 /* Tokens matched by the longest alternative of e at k (0 = no match). */
@@ -402,12 +362,13 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
 {
     const sr_pattern *bp = NULL;
     const tinfo *ti = &c->ti[k];
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 3; pass++) {
         size_t n;
-        const uint32_t *l = pass == 0 ? sr_dict_patterns_for_stem(c->d, ti->stem, &n)
-                                      : sr_dict_patterns_for_word(c->d, ti->word, &n);
-        if ((pass == 0 && !ti->stem) || (pass == 1 && !ti->word))
+        uint32_t key = pass < 2 ? ti->lemma[pass] : ti->word;
+        if (!key)
             continue;
+        const uint32_t *l = pass < 2 ? sr_dict_patterns_for_lemma(c->d, key, &n)
+                                     : sr_dict_patterns_for_word(c->d, key, &n);
         for (size_t i = 0; i < n; i++) {
             const sr_pattern *p = &c->d->pats[l[i]];
             pmatch m = {.target = -1, .source = -1};
@@ -460,14 +421,45 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
     return -1;
 }
 
+/* A dash or em dash does not end the object: "rejected proposals -- including
+ * a US-Ukrainian one". */
+static int is_dash(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    return (unsigned char)c->text[t->start] == 0xE2 || c->text[t->start] == '-';
+}
+
+/* "Karina Rotenberg, the wife of Russian businessman ...": an unknown name
+ * followed by an apposition naming a nationality. Returns that mention. */
+static int apposition_nationality(const coder *c, const sr_sentence *s, uint32_t t)
+{
+    if (t + 2 >= s->ntok || !tok_is(c, s, t + 1, ","))
+        return -1;
+    for (uint32_t k = t + 2; k < s->ntok && k < t + 8; k++) {
+        if (is_boundary(c, s, k) || tok_is(c, s, k, ","))
+            return -1;
+        int mi = c->ti[k].mention;
+        if (mi >= 0 && c->m[mi].ref.country[0] && !c->m[mi].source_only)
+            return mi;
+    }
+    return -1;
+}
+
 static int find_target(const coder *c, const sr_sentence *s, uint32_t from, int src)
 {
     for (uint32_t t = from; t < s->ntok && t < from + TARGET_REACH; t++) {
-        if (is_boundary(c, s, t) || LEX(c->ti[t], SR_LEX_COMPLEMENT))
+        if ((is_boundary(c, s, t) && !is_dash(c, s, t)) || LEX(c->ti[t], SR_LEX_COMPLEMENT) ||
+            LEX(c->ti[t], SR_LEX_CONTRAST))
             return -1;
         int mi = c->ti[t].mention;
-        if (mi < 0)
+        if (mi < 0) {
+            if ((tflags(c, s, t) & SR_TOK_CAP) && t > from && (tflags(c, s, t) & SR_TOK_WORD)) {
+                int ap = apposition_nationality(c, s, t);
+                if (ap >= 0)
+                    return ap;
+            }
             continue;
+        }
         const mention *m = &c->m[mi];
         t = m->t1 - 1;
         if (m->source_only || m->unresolved || m->by_agent)
@@ -528,15 +520,21 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
             g.mod_tok = t + 1;
         }
     }
-    /* a conditional in the same comma-delimited segment: "if Putin does not ..." */
+    /* a conditional or modal earlier in the same comma-delimited segment:
+     * "if Putin does not ...", "a ceasefire would allow Russia to mobilise";
+     * habitual or feigned acts ("routinely feigns interest") are not events */
     for (uint32_t t = v; t-- > 0;) {
         if (is_boundary(c, s, t) || tok_is(c, s, t, ","))
             break;
-        if (LEX(c->ti[t], SR_LEX_CONDITIONAL)) {
+        const tinfo *ti = &c->ti[t];
+        if (LEX(*ti, SR_LEX_CONDITIONAL) || LEX(*ti, SR_LEX_UNREAL) ||
+            (t < from && LEX(*ti, SR_LEX_MODAL) && !LEX(*ti, SR_LEX_COMPLEMENT))) {
             g.modality = SR_MOD_HYPOTHETICAL;
             g.mod_tok = t + 1;
             break;
         }
+        if (LEX(*ti, SR_LEX_COMPLEMENT) || LEX(*ti, SR_LEX_REPORT))
+            break;
     }
     return g;
 }
@@ -690,22 +688,6 @@ static void emit(coder *c, sr_events *out, const sr_event *e, size_t first_of_se
     out->ev[out->n++] = *e;
 }
 
-static int adversary(const coder *c, const char *country, char out[4])
-{
-    /* dict/lexicon.txt has no adversaries yet: the conflict list is small and
-     * lives in code until the places issue brings a conflicts table. */
-    static const char *const pairs[][2] = {{"RUS", "UKR"}, {"UKR", "RUS"}};
-    int found = 0;
-    for (size_t i = 0; i < SR_ARRAY_LEN(pairs); i++)
-        if (!strcmp(pairs[i][0], country)) {
-            if (found)
-                return 0;
-            memcpy(out, pairs[i][1], 4);
-            found = 1;
-        }
-    return found;
-}
-
 static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events *out)
 {
     SR_GROW(c->ti, c->capti, s->ntok + 1);
@@ -730,7 +712,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     size_t first = out->n;
     int first_src_set = 0;
     for (uint32_t k = 0; k < s->ntok;) {
-        if (c->ti[k].mention >= 0 || !(c->ti[k].stem || c->ti[k].word)) {
+        if (c->ti[k].mention >= 0 || !c->ti[k].word) {
             k++;
             continue;
         }
@@ -765,6 +747,9 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         int subj = find_subject(c, s, v, &pron);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
+        /* fighting, offers to negotiate or settle, and concessions are
+         * aimed at the adversary when the sentence names nobody */
+        int default_adversary = hostile || !strcmp(root, "03") || !strcmp(root, "08");
         if (passive && (src >= 0 || hostile)) {
             if (tgt < 0)
                 tgt = subj;
@@ -881,7 +866,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             if (!ntg) {
                 sr_event f = e;
                 char adv[4];
-                if (hostile && f.src.country[0] && adversary(c, f.src.country, adv)) {
+                if (default_adversary && f.src.country[0] && sr_dict_adversary(c->d, f.src.country, adv)) {
                     memcpy(f.tgt.country, adv, 4);
                     memcpy(f.tgt.code, adv, 4);
                     f.has_tgt = 1;
@@ -929,9 +914,6 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, sr_events **out, sr_err 
     c.d = dict;
     c.doc = doc;
     c.text = doc->text;
-    c.stemmer = sr_stemmer_new();
-    c.ncache = 4096;
-    c.cache = sr_xcalloc(c.ncache, sizeof *c.cache);
     c.docdate = parse_date(doc->published);
     sr_text_split(doc->text, doc->len, &c.split);
 
@@ -946,9 +928,6 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, sr_events **out, sr_err 
 
     sr_split_free(&c.split);
     free(c.ti);
-    free(c.cache);
-    sr_buf_free(&c.cachekeys);
-    sr_stemmer_free(c.stemmer);
     *out = ev;
     (void)err;
     return SR_OK;

@@ -1,13 +1,12 @@
 /* dict.c — sr_dict_open and the pieces every dictionary loader shares:
  * the interned word table, the dictionary line reader (comments, columns,
  * file:line for errors), the phrase index (first word -> phrases, longest
- * first) and the Snowball stemmer wrapper. Each kind's own grammar lives in
+ * first). Each kind's own grammar lives in
  * its loader file (dict.h lists them); this file only sequences them. */
 #include "dict.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,38 +290,6 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
     return found;
 }
 
-/* ---- stemming ---- */
-
-struct sb_stemmer *sr_stemmer_new(void)
-{
-    struct sb_stemmer *s = sb_stemmer_new("english", NULL);
-    if (!s) {
-        fprintf(stderr, "sitrep: cannot create the English stemmer\n");
-        abort();
-    }
-    return s;
-}
-
-void sr_stemmer_free(struct sb_stemmer *s)
-{
-    if (s)
-        sb_stemmer_delete(s);
-}
-
-size_t sr_stem(struct sb_stemmer *s, const char *w, size_t n, char *buf, size_t size)
-{
-    const sb_symbol *r = sb_stemmer_stem(s, (const sb_symbol *)w, (int)n);
-    size_t len = r ? (size_t)sb_stemmer_length(s) : 0;
-    if (!r || len >= size) {
-        len = n < size - 1 ? n : size - 1;
-        memcpy(buf, w, len);
-    } else {
-        memcpy(buf, r, len);
-    }
-    buf[len] = 0;
-    return len;
-}
-
 /* ---- phrase tokenization ---- */
 
 size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
@@ -421,6 +388,7 @@ int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
         (rc = sr_actors_load(d, PATH("agents.txt"), 1, err)) ||
         (rc = load_dir(d, "verbs", sr_verbs_load, err)) ||
         (rc = sr_issues_load(d, PATH("issues.txt"), err)) ||
+        (rc = sr_conflicts_load(d, PATH("conflicts.txt"), err)) ||
         (rc = sr_boiler_load(PATH("boilerplate.txt"), &d->boiler, err))) {
         if (err && err->code != SR_DICT)
             err->code = SR_DICT;
@@ -459,9 +427,10 @@ void sr_dict_free(sr_dict *d)
         free((void *)d->pats[i].text);
     }
     free(d->pats);
-    for (size_t i = 0; i < d->npat_by_stem; i++)
-        free(d->pat_by_stem[i]);
-    free(d->pat_by_stem);
+    for (size_t i = 0; i < d->npat_by_lemma; i++)
+        free(d->pat_by_lemma[i]);
+    free(d->pat_by_lemma);
+    free(d->lemma_of);
     for (size_t i = 0; i < d->npat_by_word; i++)
         free(d->pat_by_word[i]);
     free(d->pat_by_word);
@@ -471,9 +440,10 @@ void sr_dict_free(sr_dict *d)
     for (size_t i = 0; i < d->nissues; i++)
         free(d->issues[i].tag);
     free(d->issues);
+    free(d->conflicts);
     sr_phrase_index_free(d->issue_ix);
     sr_strtab_free(&d->words);
-    sr_strtab_free(&d->stems);
+    sr_strtab_free(&d->lemmas);
     sr_strtab_free(&d->paths);
     sr_strtab_free(&d->countries);
     sr_strtab_free(&d->orgs);

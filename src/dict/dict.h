@@ -120,7 +120,7 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
 /* ---- verb patterns (verbs.c) ---- */
 
 enum {
-    SR_PAT_WORD = 1,     /* stem match */
+    SR_PAT_WORD = 1,     /* any inflection of a lemma, or an exact form */
     SR_PAT_EXACT,        /* lower-case form match */
     SR_PAT_GAP,          /* '*': skip 0..4 tokens */
     SR_PAT_TARGET,       /* '+': the target actor starts here */
@@ -131,7 +131,7 @@ typedef struct sr_pat_elem {
     uint8_t type;        /* SR_PAT_* */
     uint8_t optional;    /* trailing '?' */
     uint16_t nalt;       /* alternatives in alt[] */
-    uint32_t *alt;       /* per alternative: word count n, then n stem or word ids; owned */
+    uint32_t *alt;       /* per alternative: word count n, then n lemma or word ids; owned */
 } sr_pat_elem;
 
 enum {
@@ -155,12 +155,14 @@ typedef struct sr_pattern {
 } sr_pattern;
 
 /* Alternatives in sr_pat_elem.alt[] with this bit set are word ids
- * (exact lower-case form, written '=word'); the others are stem ids. */
+ * (exact lower-case form, written '=word'); the others are lemma ids. */
 #define SR_ALT_EXACT 0x80000000u
 
 /* Indexes (into d->pats) of the patterns whose first literal element can
- * match a token with this stem id or word id; *n receives the count. */
-const uint32_t *sr_dict_patterns_for_stem(const sr_dict *d, uint32_t stem, size_t *n);
+ * match a token with this lemma id or word id; *n receives the count. */
+const uint32_t *sr_dict_patterns_for_lemma(const sr_dict *d, uint32_t lemma, size_t *n);
+/* The (up to two) lemmas a word form inflects; 0 = none. */
+void sr_dict_word_lemmas(const sr_dict *d, uint32_t word, uint32_t out[2]);
 const uint32_t *sr_dict_patterns_for_word(const sr_dict *d, uint32_t word, size_t *n);
 
 /* ---- lexicon classes (lexicon.c) ---- */
@@ -183,6 +185,8 @@ enum {
     SR_LEX_PRONOUN,      /* he, she, they, it (coreference) */
     SR_LEX_COORD,        /* and, or, as well as */
     SR_LEX_ACCORDING,    /* according (to) */
+    SR_LEX_CONTRAST,     /* but, however, yet: ends a clause for target search */
+    SR_LEX_UNREAL,       /* feigns, pretends, routinely: not an event */
     SR_LEX_COUNT
 };
 
@@ -203,7 +207,9 @@ struct sr_dict {
     char *dir;                   /* directory loaded from */
     sr_strtab paths;             /* interned file paths for 'why' */
     sr_strtab words;             /* lower-cased word forms */
-    sr_strtab stems;             /* Snowball English stems of pattern words */
+    sr_strtab lemmas;            /* pattern words as written (their base forms) */
+    uint32_t (*lemma_of)[2];     /* word id -> up to two lemma ids (inflections) */
+    size_t nlemma_of;
     sr_strtab countries;         /* declared country codes */
     sr_strtab orgs;              /* declared organisation keys */
     sr_boiler *boiler;
@@ -211,8 +217,8 @@ struct sr_dict {
     sr_actor_entry *actors; size_t nactors, capactors;
     sr_phrase_index *actor_ix;   /* phrases -> actors[] (incl. agents) */
     sr_pattern *pats; size_t npats, cappats;
-    uint32_t **pat_by_stem;      /* stem id -> [count, pattern indexes...] or NULL */
-    size_t npat_by_stem;
+    uint32_t **pat_by_lemma;     /* lemma id -> [count, pattern indexes...] or NULL */
+    size_t npat_by_lemma;
     uint32_t **pat_by_word;      /* word id -> [count, pattern indexes...] or NULL */
     size_t npat_by_word;
     uint32_t *lex;               /* word id -> bitmask of SR_LEX_* (words.n+1 entries) */
@@ -221,14 +227,16 @@ struct sr_dict {
     size_t nlexpairs, caplexpairs;
     sr_phrase_index *lex_ix;     /* multi-word lexicon phrases */
     sr_issue *issues; size_t nissues, capissues;
-    sr_phrase_index *issue_ix;   /* phrases (matched on stems) -> issues[] */
+    char (*conflicts)[2][4];     /* declared adversaries (conflicts.txt), both orders */
+    size_t nconflicts, capconflicts;
+    sr_phrase_index *issue_ix;   /* phrases -> issues[] */
 };
 
 const sr_boiler *sr_dict_boiler(const sr_dict *d);
 
 /* Tokenizes a dictionary phrase with the document tokenizer and interns its
- * lower-cased words (or stems when stem is non-NULL) into ids[] (max n);
- * returns the count, 0 for an empty phrase. */
+ * lower-cased words into ids[] (max n); returns the count, 0 for an empty
+ * phrase. *all_caps tells whether the phrase is written in capitals. */
 size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
                           size_t max, int *all_caps);
 
@@ -246,14 +254,11 @@ int sr_actors_load(sr_dict *d, const char *path, int agents, sr_err *err);
 int sr_verbs_load(sr_dict *d, const char *path, sr_err *err);
 int sr_lexicon_load(sr_dict *d, const char *path, sr_err *err);
 int sr_issues_load(sr_dict *d, const char *path, sr_err *err);
+int sr_conflicts_load(sr_dict *d, const char *path, sr_err *err);
+/* The single declared adversary of a country (conflicts.txt); 0 when it has
+ * none or several. */
+int sr_dict_adversary(const sr_dict *d, const char *country, char out[4]);
 void sr_verbs_seal(sr_dict *d);
 void sr_lexicon_seal(sr_dict *d);
-
-/* Stems one lower-case word with Snowball English (thread-safe: each caller
- * passes its own stemmer from sr_stemmer_new). */
-struct sb_stemmer;
-struct sb_stemmer *sr_stemmer_new(void);
-void sr_stemmer_free(struct sb_stemmer *s);
-size_t sr_stem(struct sb_stemmer *s, const char *w, size_t n, char *buf, size_t size);
 
 #endif

@@ -1,6 +1,7 @@
 /* lexicon.c — loads dict/lexicon.txt (closed word classes the coder reasons
  * with: negation, modals, reporting verbs, hedges, prepositions...) and
- * dict/issues.txt (negotiation topics tagged on events).
+ * dict/issues.txt (negotiation topics tagged on events) and
+ * dict/conflicts.txt (declared adversaries: the default target of fighting).
  *   CLASS  word | word | multi word phrase       (lexicon.txt)
  *   TAG    phrase | phrase                       (issues.txt)
  * Single words become bits in d->lex; multi-word entries go into a phrase
@@ -19,7 +20,8 @@ static const char *const CLASSES[SR_LEX_COUNT] = {
     [SR_LEX_PREP] = "prep",         [SR_LEX_DET] = "det",
     [SR_LEX_BE] = "be",             [SR_LEX_HAVE] = "have",
     [SR_LEX_PRONOUN] = "pronoun",   [SR_LEX_COORD] = "coord",
-    [SR_LEX_ACCORDING] = "according",
+    [SR_LEX_ACCORDING] = "according", [SR_LEX_CONTRAST] = "contrast",
+    [SR_LEX_UNREAL] = "unreal",
 };
 
 typedef int (*phrase_fn)(sr_dict *d, sr_dict_line *L, const uint32_t *ids, size_t n,
@@ -135,4 +137,43 @@ static int issue_line(void *ud, sr_dict_line *L, sr_err *err)
 int sr_issues_load(sr_dict *d, const char *path, sr_err *err)
 {
     return sr_dict_read_lines(path, 1, issue_line, d, err);
+}
+
+static int conflict_line(void *ud, sr_dict_line *L, sr_err *err)
+{
+    sr_dict *d = ud;
+    if (L->ncols < 2 || *L->rest)
+        return sr_err_set(err, SR_DICT, L->path, L->lineno, "expected two country codes: A B");
+    for (int i = 0; i < 2; i++)
+        if (strlen(L->cols[i]) != 3 || !sr_strtab_find(&d->countries, L->cols[i], 3))
+            return sr_err_set(err, SR_DICT, L->path, L->lineno,
+                              "unknown country code '%s' (not declared in actors/)", L->cols[i]);
+    if (!strcmp(L->cols[0], L->cols[1]))
+        return sr_err_set(err, SR_DICT, L->path, L->lineno, "a country is not its own adversary");
+    SR_GROW(d->conflicts, d->capconflicts, d->nconflicts + 2);
+    for (int i = 0; i < 2; i++) {
+        memcpy(d->conflicts[d->nconflicts][0], L->cols[i], 4);
+        memcpy(d->conflicts[d->nconflicts][1], L->cols[1 - i], 4);
+        d->nconflicts++;
+    }
+    return SR_OK;
+}
+
+int sr_conflicts_load(sr_dict *d, const char *path, sr_err *err)
+{
+    return sr_dict_read_lines(path, 2, conflict_line, d, err);
+}
+
+int sr_dict_adversary(const sr_dict *d, const char *country, char out[4])
+{
+    int found = 0;
+    for (size_t i = 0; i < d->nconflicts; i++) {
+        if (strcmp(d->conflicts[i][0], country))
+            continue;
+        if (found && strcmp(out, d->conflicts[i][1]))
+            return 0;
+        memcpy(out, d->conflicts[i][1], 4);
+        found = 1;
+    }
+    return found;
 }

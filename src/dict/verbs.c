@@ -4,7 +4,10 @@
  *   CODE  PATTERN  [{flag} ...]
  *
  * PATTERN elements, separated by spaces (docs/DICTIONARIES.md has examples):
- *   word        any inflection: compared by Snowball English stem
+ *   word        the word and its regular inflections (-s/-es/-ies, -ed/-d/-ied,
+ *               -ing, with and without a doubled final consonant); list
+ *               irregular forms yourself: [strike|struck]. Derived words
+ *               are distinct: "proposal" never matches "propose".
  *   =word       this exact (lower-case) form only
  *   [a|b c|=d]  one of the alternatives (an alternative may be several words)
  *   x?          the element is optional (a literal, [..] or a slot +?)
@@ -16,22 +19,93 @@
  */
 #include "dict.h"
 
-#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
     sr_dict *d;
-    struct sb_stemmer *stemmer;
     const char *file;
 } verbctx;
 
-/* Interns one alternative: a stem id, or a word id tagged SR_ALT_EXACT.
- * *neg / *modal report lexicon classes of the word, so that the coder
- * does not read a pattern's own "not" or "could" as negation or modality. */
+static int is_vowel(char ch) { return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u'; }
+
+static void add_form(sr_dict *d, uint32_t lemma, const char *w, size_t n)
+{
+    uint32_t id = sr_strtab_intern(&d->words, w, n);
+    if (d->nlemma_of <= id) {
+        size_t nn = (id + 1) * 2;
+        d->lemma_of = sr_xrealloc(d->lemma_of, nn * sizeof *d->lemma_of);
+        memset(d->lemma_of + d->nlemma_of, 0, (nn - d->nlemma_of) * sizeof *d->lemma_of);
+        d->nlemma_of = nn;
+    }
+    uint32_t *l = d->lemma_of[id];
+    if (l[0] == lemma || l[1] == lemma)
+        return;
+    if (!l[0])
+        l[0] = lemma;
+    else if (!l[1])
+        l[1] = lemma; /* a third lemma for one form is dropped: rare, harmless */
+}
+
+/* Generates the regular inflections of base (over-generating is harmless:
+ * a non-word never occurs in text). English only, lower case. */
+static void inflect(sr_dict *d, uint32_t lemma, const char *b, size_t n)
+{
+    char w[160];
+    if (n == 0 || n > 120)
+        return;
+    add_form(d, lemma, b, n);
+#define FORM(stem_len, suffix)                                          \
+    do {                                                                \
+        size_t sl_ = (stem_len), xl_ = strlen(suffix);                  \
+        memcpy(w, b, sl_);                                              \
+        memcpy(w + sl_, suffix, xl_);                                   \
+        add_form(d, lemma, w, sl_ + xl_);                               \
+    } while (0)
+    char last = b[n - 1], prev = n > 1 ? b[n - 2] : 0;
+    if (last == 'e') {
+        FORM(n, "s");
+        FORM(n, "d");
+        if (prev == 'e' || prev == 'y' || prev == 'o')
+            FORM(n, "ing");          /* agreeing, seeing */
+        else if (prev == 'i')
+            FORM(n - 2, "ying");     /* dying */
+        else
+            FORM(n - 1, "ing");      /* advancing */
+    } else if (last == 'y' && prev && !is_vowel(prev)) {
+        FORM(n - 1, "ies");
+        FORM(n - 1, "ied");
+        FORM(n, "ing");
+    } else if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' || prev == 's'))) {
+        FORM(n, "es");
+        FORM(n, "ed");
+        FORM(n, "ing");
+    } else {
+        FORM(n, "s");
+        FORM(n, "ed");
+        FORM(n, "ing");
+        if (!is_vowel(last) && last != 'w' && last != 'x' && last != 'y' && prev && is_vowel(prev) &&
+            sr_is_ascii_alpha((unsigned char)last)) {
+            char dbl[2] = {last, 0};
+            /* stop -> stopped, plan -> planning; commit -> committed */
+            memcpy(w, b, n);
+            w[n] = dbl[0];
+            memcpy(w + n + 1, "ed", 2);
+            add_form(d, lemma, w, n + 3);
+            memcpy(w + n + 1, "ing", 3);
+            add_form(d, lemma, w, n + 4);
+        }
+    }
+#undef FORM
+}
+
+/* Interns one alternative word: a lemma id (its inflections generated), or
+ * a word id tagged SR_ALT_EXACT for '=word'. *neg / *modal report lexicon
+ * classes of the word, so that the coder does not read a pattern's own
+ * "not" or "could" as negation or modality. */
 static uint32_t intern_alt(verbctx *c, const char *w, size_t n, int *neg, int *modal)
 {
-    char low[128], stem[128];
+    char low[128];
     int exact = 0;
     if (n && *w == '=') {
         exact = 1;
@@ -46,8 +120,11 @@ static uint32_t intern_alt(verbctx *c, const char *w, size_t n, int *neg, int *m
         *modal = 1;
     if (exact)
         return sr_strtab_intern(&c->d->words, low, l) | SR_ALT_EXACT;
-    size_t sl = sr_stem(c->stemmer, low, l, stem, sizeof stem);
-    return sr_strtab_intern(&c->d->stems, stem, sl);
+    size_t before = c->d->lemmas.n;
+    uint32_t lemma = sr_strtab_intern(&c->d->lemmas, low, l);
+    if (c->d->lemmas.n != before)
+        inflect(c->d, lemma, low, l);
+    return lemma;
 }
 
 static int bad(sr_dict_line *L, sr_err *err, const char *why, const char *tok, size_t n)
@@ -198,11 +275,9 @@ static int verb_line(void *ud, sr_dict_line *L, sr_err *err)
 
 int sr_verbs_load(sr_dict *d, const char *path, sr_err *err)
 {
-    verbctx c = {.d = d, .stemmer = sr_stemmer_new()};
+    verbctx c = {.d = d};
     c.file = sr_strtab_str(&d->paths, sr_strtab_intern(&d->paths, path, strlen(path)));
-    int rc = sr_dict_read_lines(path, 1, verb_line, &c, err);
-    sr_stemmer_free(c.stemmer);
-    return rc;
+    return sr_dict_read_lines(path, 1, verb_line, &c, err);
 }
 
 static void index_add(uint32_t ***tab, size_t *ntab, size_t size, uint32_t key, uint32_t pat)
@@ -232,14 +307,24 @@ void sr_verbs_seal(sr_dict *d)
                 index_add(&d->pat_by_word, &d->npat_by_word, d->words.n + 1, id & ~SR_ALT_EXACT,
                           (uint32_t)i);
             else
-                index_add(&d->pat_by_stem, &d->npat_by_stem, d->stems.n + 1, id, (uint32_t)i);
+                index_add(&d->pat_by_lemma, &d->npat_by_lemma, d->lemmas.n + 1, id, (uint32_t)i);
         }
     }
 }
 
-const uint32_t *sr_dict_patterns_for_stem(const sr_dict *d, uint32_t stem, size_t *n)
+void sr_dict_word_lemmas(const sr_dict *d, uint32_t word, uint32_t out[2])
 {
-    const uint32_t *l = stem < d->npat_by_stem ? d->pat_by_stem[stem] : NULL;
+    if (word && word < d->nlemma_of) {
+        out[0] = d->lemma_of[word][0];
+        out[1] = d->lemma_of[word][1];
+    } else {
+        out[0] = out[1] = 0;
+    }
+}
+
+const uint32_t *sr_dict_patterns_for_lemma(const sr_dict *d, uint32_t lemma, size_t *n)
+{
+    const uint32_t *l = lemma < d->npat_by_lemma ? d->pat_by_lemma[lemma] : NULL;
     *n = l ? l[0] : 0;
     return l ? l + 1 : NULL;
 }
