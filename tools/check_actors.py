@@ -80,7 +80,7 @@ independent atlantic
 """.split())
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ORGKEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+ORGKEY_RE = re.compile(r"^[A-Z]{2,7}$")
 
 
 class Checker:
@@ -91,6 +91,8 @@ class Checker:
         self.counts = {}          # file -> kind -> entries
         self.entries = []         # dicts for actor lines
         self.org_keys = set()
+        self.decl = {}            # ("org"|"country", key) -> (file order, line)
+        self.where = (0, 0)       # load position of the line being checked
         self.noadj = set()
         self.noseat = set()
 
@@ -182,20 +184,19 @@ class Checker:
             return True
         if kind == "org" or (kind == "seat" and rel.endswith("orgs.txt")):
             if not ORGKEY_RE.match(code):
-                self.err(rel, n, "bad organisation key %r (2-7 capitals/digits, starting with a letter)" % code)
+                self.err(rel, n, "bad organisation key %r (2-7 capital letters A-Z)" % code)
                 return False
             if code in ISO3 or (len(code) == 6 and code[:3] in ISO3 and code[3:] in AGENTS):
                 self.err(rel, n, "organisation key %r looks like a country code" % code)
                 return False
-            if kind == "seat" and code not in self.org_keys:
-                self.err(rel, n, "bad CODE %r: not an organisation key declared in orgs.txt" % code)
+            if kind == "seat" and not self.declared("org", code, rel, n):
                 return False
             return True
         if code in self.org_keys:
-            return True
+            return self.declared("org", code, rel, n)
         if re.match(r"^[A-Z]{3}$", code):
             if code in ISO3:
-                return True
+                return self.declared("country", code, rel, n)
             self.err(rel, n, "bad CODE %r: not an ISO 3166-1 alpha-3 code or organisation key" % code)
             return False
         if re.match(r"^[A-Z]{6}$", code):
@@ -209,9 +210,23 @@ class Checker:
             if a == "IGO":
                 self.err(rel, n, "bad CODE %r: agent IGO is not for countries" % code)
                 return False
-            return True
+            return self.declared("country", c, rel, n)
         self.err(rel, n, "bad CODE %r: not ISO3, ISO3+agent or a key declared in orgs.txt" % code)
         return False
+
+    def declared(self, what, key, rel, n):
+        """The loader reads the files in sorted name order and only knows the
+        countries and organisation keys declared (by `country` / `org`
+        lines) before the line that uses them."""
+        d = self.decl.get((what, key))
+        if d is None:
+            self.err(rel, n, "bad CODE: %s %r is never declared by %s line" % (what, key, "an org" if what == "org" else "a country"))
+            return False
+        if d >= self.where:
+            self.err(rel, n, "%s %r is used before the loader has read its declaration (%s:%d); "
+                     "files load in sorted order: %s" % (what, key, d[2], d[1], ", ".join(sorted(ACTOR_FILES))))
+            return False
+        return True
 
     # ---- files ----
 
@@ -266,6 +281,9 @@ class Checker:
                 continue
             if kind == "org":
                 self.org_keys.add(code)
+            if kind in ("org", "country"):
+                pos = (sorted(ACTOR_FILES).index(name), n, rel)
+                self.decl.setdefault((kind, code), pos)
             rows.append((rel, n, code, kind, frm, to, rest))
         return rows
 
@@ -277,6 +295,7 @@ class Checker:
         for name in ACTOR_FILES:
             per_kind = self.counts.setdefault("dict/actors/" + name, {})
             for rel, n, code, kind, frm, to, rest in rows_by_file[name]:
+                self.where = (sorted(ACTOR_FILES).index(name), n, "")
                 ok = self.check_code(rel, n, kind, code)
                 phrases = self.split_phrases(rel, n, rest)
                 if not phrases:
