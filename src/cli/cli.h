@@ -11,6 +11,8 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_DICT = 3 };
 
 int cmd_code(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
+int cmd_place(int argc, char **argv);
+int cmd_date(int argc, char **argv);
 
 /* Matches "--name VALUE" or "--name=VALUE" (and the short alias, if any) at
  * argv[*i]; advances *i over a separate value. Returns 1 if matched, with

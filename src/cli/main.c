@@ -19,6 +19,8 @@ static const struct {
 } COMMANDS[] = {
     {"code", cmd_code, "code documents into events (JSON Lines on stdout)"},
     {"dict", cmd_dict, "check the dictionaries (sitrep dict check)"},
+    {"place", cmd_place, "show the gazetteer's candidate places for a name"},
+    {"date", cmd_date, "resolve a date expression against a publication date"},
 };
 
 static void usage(FILE *f)
