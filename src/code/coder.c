@@ -304,7 +304,7 @@ static int slot_mention(const coder *c, const sr_sentence *s, uint32_t k)
     for (uint32_t t = k; t < s->ntok && t < k + 4; t++) {
         int mi = c->ti[t].mention;
         if (mi >= 0)
-            return c->m[mi].t0 == t && !c->m[mi].source_only ? mi : -1;
+            return c->m[mi].t0 == t && !c->m[mi].source_only && !c->m[mi].unresolved ? mi : -1;
         if (tflags(c, s, t) & SR_TOK_PUNCT)
             return -1;
     }
@@ -355,6 +355,20 @@ static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, u
     return 0;
 }
 
+/* A word right after a determiner, a possessive or a nationality adjective
+ * is a noun ("the attack", "Russia's demands", "Russian advances"): only
+ * {nominal} patterns may anchor there. */
+static int noun_context(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    if (k == 0)
+        return 0;
+    const tinfo *p = &c->ti[k - 1];
+    if ((LEX(*p, SR_LEX_DET) && !tok_is(c, s, k - 1, "that")) || tok_is(c, s, k - 1, "'s") ||
+        tok_is(c, s, k - 1, "'"))
+        return 1;
+    return p->mention >= 0 && c->m[p->mention].modifier;
+}
+
 /* Best pattern anchored at token k: most literal words, then longest,
  * then earliest in the dictionary. */
 static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint32_t k,
@@ -362,6 +376,7 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
 {
     const sr_pattern *bp = NULL;
     const tinfo *ti = &c->ti[k];
+    int noun = noun_context(c, s, k);
     for (int pass = 0; pass < 3; pass++) {
         size_t n;
         uint32_t key = pass < 2 ? ti->lemma[pass] : ti->word;
@@ -371,6 +386,8 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
                                      : sr_dict_patterns_for_word(c->d, key, &n);
         for (size_t i = 0; i < n; i++) {
             const sr_pattern *p = &c->d->pats[l[i]];
+            if (noun && !(p->flags & SR_PATF_NOMINAL))
+                continue;
             pmatch m = {.target = -1, .source = -1};
             if (!match_el(c, s, p, 0, k, &m))
                 continue;
@@ -384,6 +401,12 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
 }
 
 /* ---- roles around the verb ---- */
+
+static int is_gerund(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    return t->end - t->start > 4 && !memcmp(c->text + t->end - 3, "ing", 3);
+}
 
 /* Nearest mention to the left of the verb that can be its subject; stops at
  * clause boundaries. *pron is set when a pronoun comes first. */
@@ -405,6 +428,9 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
             *pron = 1;
             return -1;
         }
+        if (LEX(c->ti[t], SR_LEX_COMPLEMENT) && t + 1 < s->ntok && t + 1 < v &&
+            is_gerund(c, s, t + 1))
+            continue; /* "while stepping up ...": no subject of its own */
         if (LEX(c->ti[t], SR_LEX_COMPLEMENT)) {
             /* "forces that advanced": the relative pronoun's head is the subject */
             uint32_t b = t;
@@ -537,6 +563,42 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
             break;
     }
     return g;
+}
+
+/* "At a meeting with X on April 11, Putin said ...": an event in a
+ * sentence-initial phrase takes the main clause's subject after the comma. */
+static int preposed_subject(const coder *c, const sr_sentence *s, uint32_t from)
+{
+    for (uint32_t t = from; t < s->ntok && t < from + 12; t++) {
+        if (is_boundary(c, s, t))
+            return -1;
+        if (!tok_is(c, s, t, ","))
+            continue;
+        uint32_t k = t + 1;
+        while (k < s->ntok && LEX(c->ti[k], SR_LEX_DET))
+            k++;
+        int mi = k < s->ntok ? c->ti[k].mention : -1;
+        if (mi >= 0 && c->m[mi].t0 == k && !c->m[mi].source_only && !c->m[mi].unresolved &&
+            !c->m[mi].modifier)
+            return mi;
+        return -1;
+    }
+    return -1;
+}
+
+/* The addressee of a reporting verb: "signaled to senior US officials". */
+static int recipient(const coder *c, const sr_sentence *s, uint32_t r)
+{
+    if (r + 2 >= s->ntok || !tok_is(c, s, r + 1, "to"))
+        return -1;
+    for (uint32_t t = r + 2; t < s->ntok && t < r + 6; t++) {
+        int mi = c->ti[t].mention;
+        if (mi >= 0)
+            return c->m[mi].source_only ? -1 : mi;
+        if (is_boundary(c, s, t) || LEX(c->ti[t], SR_LEX_COMPLEMENT))
+            return -1;
+    }
+    return -1;
 }
 
 /* ---- attribution ---- */
@@ -745,6 +807,9 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
         }
         int subj = find_subject(c, s, v, &pron);
+        if (subj < 0 && !pron)
+            subj = preposed_subject(c, s, pm.end);
+        attribution at = find_attribution(c, s, v);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
         /* fighting, offers to negotiate or settle, and concessions are
@@ -755,6 +820,13 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                 tgt = subj;
         } else if (src < 0) {
             src = subj;
+        }
+        /* "Putin signaled ... that he may be willing": the pronoun of a
+         * reported clause is its speaker */
+        if (src < 0 && pron && at.found && at.mention >= 0 && at.verb < v &&
+            !c->m[at.mention].source_only && !c->m[at.mention].unresolved) {
+            src = at.mention;
+            pron = 0;
         }
         sr_actor_ref sref;
         memset(&sref, 0, sizeof sref);
@@ -775,13 +847,22 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         if (!have_src)
             continue;
 
-        if (tgt < 0 && !(p->flags & SR_PATF_NOTARGET))
-            tgt = find_target(c, s, pm.end, src);
+        if (tgt < 0 && !(p->flags & SR_PATF_NOTARGET)) {
+            /* "X signaled to US officials that X is willing to ...": the
+             * addressee of the speaker's own offer is its target */
+            int rec = at.found && at.mention >= 0 && src >= 0 &&
+                              c->m[at.mention].group == c->m[src].group
+                          ? recipient(c, s, at.verb)
+                          : -1;
+            if (rec >= 0)
+                tgt = rec;
+            else if (!LEX(c->ti[pm.end - 1], SR_LEX_COMPLEMENT)) /* "insist that X ...": X is no target */
+                tgt = find_target(c, s, pm.end, src);
+        }
 
         /* modality, negation, attribution */
         uint32_t from = src >= 0 && c->m[src].t1 <= v ? c->m[src].t1 : 0;
         verbgroup g = read_verb_group(c, s, from, v, p);
-        attribution at = find_attribution(c, s, v);
         if (at.found && at.assess && g.modality < SR_MOD_ASSESSED && g.modality != SR_MOD_INTENDED)
             g.modality = SR_MOD_ASSESSED;
 
