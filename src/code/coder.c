@@ -30,6 +30,7 @@ typedef struct {
     uint32_t lemma[2];   /* lemmas of pattern words this form inflects, 0 = none */
     uint32_t lex;        /* SR_LEX_* bits */
     int mention;         /* index into coder.m, -1 if none */
+    int used;            /* part of an earlier verb pattern's match */
 } tinfo;
 
 typedef struct {
@@ -87,6 +88,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
         ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
         sr_dict_word_lemmas(d, ti->word, ti->lemma);
         ti->mention = -1;
+        ti->used = 0;
     }
 }
 
@@ -366,6 +368,8 @@ static int noun_context(const coder *c, const sr_sentence *s, uint32_t k)
     if ((LEX(*p, SR_LEX_DET) && !tok_is(c, s, k - 1, "that")) || tok_is(c, s, k - 1, "'s") ||
         tok_is(c, s, k - 1, "'"))
         return 1;
+    if (p->used && !LEX(*p, SR_LEX_PREP) && !LEX(*p, SR_LEX_COMPLEMENT))
+        return 1; /* the object of the verb just matched: "drop demands" */
     return p->mention >= 0 && c->m[p->mention].modifier;
 }
 
@@ -527,8 +531,15 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
                                  const sr_pattern *p)
 {
     verbgroup g = {0};
+    /* the verb group starts after the subject and after any "but" or
+     * clause boundary; words of an earlier pattern are not re-read */
+    for (uint32_t t = from; t < v; t++)
+        if (LEX(c->ti[t], SR_LEX_CONTRAST) || is_boundary(c, s, t))
+            from = t + 1;
     for (uint32_t t = from; t < v; t++) {
         const tinfo *ti = &c->ti[t];
+        if (ti->used)
+            continue;
         if (LEX(*ti, SR_LEX_NEGATION) && !(p->flags & SR_PATF_NEGATIVE)) {
             g.negated = 1;
             g.neg_tok = t + 1;
@@ -538,8 +549,11 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
             m = SR_MOD_HYPOTHETICAL;
         else if (LEX(*ti, SR_LEX_HEDGE))
             m = SR_MOD_ASSESSED;
-        else if ((LEX(*ti, SR_LEX_INTENT) || LEX(*ti, SR_LEX_FUTURE)) && !(p->flags & SR_PATF_MODAL))
-            m = SR_MOD_INTENDED;
+        else if (((LEX(*ti, SR_LEX_INTENT) &&
+                   ((t + 1 < v && tok_is(c, s, t + 1, "to")) || (t + 2 < v && tok_is(c, s, t + 2, "to")))) ||
+                  LEX(*ti, SR_LEX_FUTURE)) &&
+                 !(p->flags & SR_PATF_MODAL))
+            m = SR_MOD_INTENDED; /* "plans to", "ready to", "will": not "a ceasefire offer" */
         /* precedence: hypothetical > assessed > intended (the enum order) */
         if (m > g.modality) {
             g.modality = m;
@@ -786,6 +800,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         }
         uint32_t v = k;
         k = pm.end > k ? pm.end : k + 1;
+        for (uint32_t t = v; t < k; t++)
+            c->ti[t].used = 1;
 
         /* source */
         int pron = 0, src = pm.source, tgt = pm.target;
