@@ -34,6 +34,9 @@ enum { K_LOWER, K_UPPER, K_DIGIT, K_QUOTE, K_CONT, K_OTHER };
 #define CUT_SOFT 300
 #define CUT_HARD 400
 #define NOPOS UINT32_MAX
+/* A line a sentence runs over is taken as evidence of hard wrapping only
+ * if it is at least this long (short runs are menus, bylines, bits). */
+#define WRAP_MIN 40
 
 typedef struct st {
     const unsigned char *t;  /* the text */
@@ -419,18 +422,28 @@ static int standalone(const st *s, uint32_t j)
     return 1;
 }
 
+/* After a sentence break at a line end: an item goes on over indented
+ * lines, any other line leaves the list and starts a block. */
+static void leave_item(st *s, int indented)
+{
+    if (s->in_item && !indented) {
+        s->in_item = 0;
+        s->blk_brk = 1;
+    }
+}
+
 /* Handles the run of white space holding the line break at t[i]; returns
  * where the text of the next line starts. A sentence that runs over a
  * single line break records the line's length as the wrap width. */
 static uint32_t newlines(st *s, uint32_t i)
 {
     const unsigned char *t = s->t;
-    uint32_t j = i, nl = 0;
+    uint32_t j = i, nl = 0, bol = i;
     while (j < s->n) {
         unsigned c = t[j];
         if (c == '\n') {
             nl++;
-            j++;
+            bol = ++j;
         } else if (c < 0x80) {
             if (c > ' ' && c != 0x7f)
                 break;
@@ -439,13 +452,14 @@ static uint32_t newlines(st *s, uint32_t i)
             int32_t cp;
             uint32_t l = dec(s, j, &cp);
             int k = cat(cp);
-            if (k == UTF8PROC_CATEGORY_ZL)
-                nl++;
-            else if (k == UTF8PROC_CATEGORY_ZP)
-                nl += 2;
-            else if (k != UTF8PROC_CATEGORY_ZS && k != UTF8PROC_CATEGORY_CF)
+            if (k != UTF8PROC_CATEGORY_ZS && k != UTF8PROC_CATEGORY_CF &&
+                k != UTF8PROC_CATEGORY_ZL && k != UTF8PROC_CATEGORY_ZP)
                 break;
             j += l;
+            if (k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP) {
+                nl += k == UTF8PROC_CATEGORY_ZL ? 1 : 2;
+                bol = j;
+            }
         }
     }
     if (j >= s->n)
@@ -459,25 +473,18 @@ static uint32_t newlines(st *s, uint32_t i)
         close_at_line_end(s);
     } else if (s->pend != P_NONE) {
         if (should_split(s, j, 1)) {
-            int item = s->in_item;
-            close_sent(s, item ? SR_SENT_ITEM : SR_SENT_BODY, 0);
-            if (item) {     /* a capitalised line after an item is not part of it */
-                s->in_item = 0;
-                s->blk_brk = 1;
-            }
+            close_sent(s, s->in_item ? SR_SENT_ITEM : SR_SENT_BODY, 0);
+            leave_item(s, j > bol);
         } else {
             s->pend = P_NONE;
         }
     } else if (o->ntoks > s->sent_tok0 && s->sent_tok0 == s->line_tok0 &&
                standalone(s, j)) {
-        int item = s->in_item;
         close_at_line_end(s);
-        if (item) {
-            s->in_item = 0;
-            s->blk_brk = 1;
-        }
+        leave_item(s, j > bol);
     }
-    if (o->ntoks > s->sent_tok0 && o->ntoks > s->line_tok0)
+    if (o->ntoks > s->sent_tok0 && o->ntoks > s->line_tok0 &&
+        o->toks[o->ntoks - 1].end - s->line_off >= WRAP_MIN)
         s->wrap_len = o->toks[o->ntoks - 1].end - s->line_off;
     s->line_tok0 = (uint32_t)o->ntoks;
     s->line_off = j;
