@@ -64,6 +64,13 @@ typedef struct coder {
     /* coreference: the last sentence's first source */
     sr_actor_ref prev;
     int has_prev;
+    /* names learned from this document: "Russian businessman Boris
+     * Rotenberg" makes "Rotenberg" a Russian actor for later sentences */
+    struct learned {
+        char surname[48];
+        sr_actor_ref ref;
+    } learned[32];
+    int nlearned;
 } coder;
 
 const char *sr_modality_name(int m)
@@ -173,6 +180,73 @@ static void set_ref_from(sr_actor_ref *r, const sr_actor_entry *a, int32_t date)
         memcpy(r->code, a->code, sizeof r->code);
 }
 
+/* Possessive ("Russia's") and prepositional context ("sanctions on X",
+ * "shelled by X") of a mention. */
+static void mark_context(const coder *c, const sr_sentence *s, mention *m)
+{
+    if (m->t1 < s->ntok && tok_is(c, s, m->t1, "'s"))
+        m->possessive = 1;
+    uint32_t b = m->t0;
+    while (b > 0 && LEX(c->ti[b - 1], SR_LEX_DET))
+        b--;
+    if (b > 0 && LEX(c->ti[b - 1], SR_LEX_PREP)) {
+        m->in_pp = 1;
+        m->by_agent = tok_is(c, s, b - 1, "by");
+    }
+}
+
+static void learn_name(coder *c, const sr_sentence *s, uint32_t k, const sr_actor_ref *r)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    size_t n = t->end - t->start;
+    if (n >= sizeof c->learned[0].surname || n < 2)
+        return;
+    for (int i = 0; i < c->nlearned; i++)
+        if (strlen(c->learned[i].surname) == n && !memcmp(c->learned[i].surname, c->text + t->start, n))
+            return;
+    if (c->nlearned == (int)SR_ARRAY_LEN(c->learned))
+        return;
+    struct learned *l = &c->learned[c->nlearned++];
+    memcpy(l->surname, c->text + t->start, n);
+    l->surname[n] = 0;
+    l->ref = *r;
+    memset(l->ref.entry, 0, sizeof l->ref.entry);
+}
+
+/* A mention for a learned name at k ("Boris Rotenberg", "Rotenberg");
+ * returns the token after it (k + 1 when there is none). */
+static uint32_t learned_mention(coder *c, const sr_sentence *s, uint32_t k)
+{
+    if (!c->nlearned || c->nm >= MAX_MENTIONS || !(tflags(c, s, k) & SR_TOK_CAP))
+        return k + 1;
+    for (uint32_t span = 2; span >= 1; span--) {
+        uint32_t last = k + span - 1;
+        if (last >= s->ntok || (span == 2 && !(tflags(c, s, last) & SR_TOK_CAP)))
+            continue;
+        const sr_token *t = &c->split.toks[s->tok0 + last];
+        size_t n = t->end - t->start;
+        for (int i = 0; i < c->nlearned; i++) {
+            if (strlen(c->learned[i].surname) != n || memcmp(c->learned[i].surname, c->text + t->start, n))
+                continue;
+            mention m;
+            memset(&m, 0, sizeof m);
+            m.t0 = k;
+            m.t1 = k + span;
+            m.kind = SR_ACT_PERSON;
+            m.ref = c->learned[i].ref;
+            m.ref.start = c->split.toks[s->tok0 + k].start;
+            m.ref.end = t->end;
+            m.group = c->nm;
+            mark_context(c, s, &m);
+            for (uint32_t x = m.t0; x < m.t1; x++)
+                c->ti[x].mention = c->nm;
+            c->m[c->nm++] = m;
+            return m.t1;
+        }
+    }
+    return k + 1;
+}
+
 static void find_mentions(coder *c, const sr_sentence *s)
 {
     uint32_t words[512];
@@ -184,7 +258,7 @@ static void find_mentions(coder *c, const sr_sentence *s)
         const sr_actor_entry *a;
         size_t len = match_actor(c, s, k, words, &a);
         if (!len) {
-            k++;
+            k = learned_mention(c, s, k);
             continue;
         }
         mention m;
@@ -202,13 +276,15 @@ static void find_mentions(coder *c, const sr_sentence *s)
             uint32_t p2 = pos;
             if (p2 + 1 < n && (tok_is(c, s, p2, "'s") || tok_is(c, s, p2, "'")))
                 p2++;
+            else if (agent_e && p2 + 1 < n && tok_is(c, s, p2, "and"))
+                p2++; /* "businessman and oligarch" */
             const sr_actor_entry *b;
             size_t l2 = match_actor(c, s, p2, words, &b);
             if (!l2 || !(b->kind == SR_ACT_AGENT || b->kind == SR_ACT_PERSON ||
                          (b->kind == SR_ACT_GROUP && country_e && country_e->kind != SR_ACT_GROUP)))
                 break;
-            if (p2 != pos && b->kind == SR_ACT_PERSON)
-                break; /* "Russia's Putin" is fine, but rare; keep possessive simple */
+            if (p2 != pos && (b->kind == SR_ACT_PERSON || (tok_is(c, s, pos, "and") && b->kind != SR_ACT_AGENT)))
+                break; /* "Russia's Putin" is rare; "and" only joins agent nouns */
             if (b->kind == SR_ACT_AGENT)
                 agent_e = b;
             else
@@ -217,6 +293,24 @@ static void find_mentions(coder *c, const sr_sentence *s)
                 m.ref.entry[nent++] = b;
             chained = 1;
             pos = p2 + (uint32_t)l2;
+        }
+        /* "Russian businessman Boris Rotenberg": an unknown capitalised name
+         * right after a nationality and a role is that nationality's actor */
+        if (agent_e && country_e && country_e->kind != SR_ACT_PERSON &&
+            country_e->kind != SR_ACT_GROUP && m.ref.entry[nent - 1] == agent_e) {
+            uint32_t e = pos;
+            const sr_actor_entry *x;
+            while (e < n && e < pos + 3 && (tflags(c, s, e) & SR_TOK_CAP) &&
+                   (tflags(c, s, e) & SR_TOK_WORD) && !match_actor(c, s, e, words, &x))
+                e++;
+            if (e > pos) {
+                sr_actor_ref r;
+                memset(&r, 0, sizeof r);
+                set_ref_from(&r, country_e, c->docdate);
+                snprintf(r.code, sizeof r.code, "%s%s", r.country, agent_e->agent);
+                learn_name(c, s, e - 1, &r);
+                pos = e;
+            }
         }
         m.t1 = pos;
         if (country_e) {
@@ -240,15 +334,7 @@ static void find_mentions(coder *c, const sr_sentence *s)
             (tok_is(c, s, m.t0 - 2, "pro") || tok_is(c, s, m.t0 - 2, "anti")))
             compound = 1;
         if (!compound) {
-            if (m.t1 < n && tok_is(c, s, m.t1, "'s"))
-                m.possessive = 1;
-            uint32_t b = m.t0;
-            while (b > 0 && LEX(c->ti[b - 1], SR_LEX_DET))
-                b--;
-            if (b > 0 && LEX(c->ti[b - 1], SR_LEX_PREP)) {
-                m.in_pp = 1;
-                m.by_agent = tok_is(c, s, b - 1, "by");
-            }
+            mark_context(c, s, &m);
             m.ref.start = c->split.toks[s->tok0 + m.t0].start;
             m.ref.end = c->split.toks[s->tok0 + m.t1 - 1].end;
             m.group = c->nm;
