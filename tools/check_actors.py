@@ -91,6 +91,7 @@ class Checker:
         self.counts = {}          # file -> kind -> entries
         self.entries = []         # dicts for actor lines
         self.org_keys = set()
+        self.nphrases = {}        # (file, kind) -> phrases
         self.decl = {}            # ("org"|"country", key) -> (file order, line)
         self.where = (0, 0)       # load position of the line being checked
         self.noadj = set()
@@ -304,8 +305,11 @@ class Checker:
                 if not ok:
                     continue
                 per_kind[kind] = per_kind.get(kind, 0) + 1
+                self.nphrases[(rel, kind)] = self.nphrases.get((rel, kind), 0) + len(phrases)
+                # the loader gives a seat without an agent the agent GOV
+                eff = code + "GOV" if kind == "seat" and not code[3:] else code
                 for p in phrases:
-                    self.entries.append(dict(file=rel, line=n, code=code, kind=kind,
+                    self.entries.append(dict(file=rel, line=n, code=eff, kind=kind,
                                              frm=frm, to=to, phrase=p))
         self.check_agents()
         self.check_duplicates()
@@ -331,6 +335,7 @@ class Checker:
                 continue
             phrases = self.split_phrases(rel, n, rest)
             per_kind[agent] = per_kind.get(agent, 0) + 1
+            self.nphrases[(rel, agent)] = self.nphrases.get((rel, agent), 0) + len(phrases)
             for p in phrases:
                 if p != p.lower():
                     self.err(rel, n, "agent phrase %r must be lower-case" % p)
@@ -437,13 +442,16 @@ def main(argv):
             print(e)
         print("%d error(s)" % len(ck.errors), file=sys.stderr)
         return 1
-    total = 0
+    print("%-28s %-8s %6s %8s" % ("file", "kind", "lines", "phrases"))
+    tl = tp = 0
     for rel in sorted(ck.counts):
         kinds = ck.counts[rel]
-        n = sum(kinds.values())
-        total += n
-        print("%-28s %5d  %s" % (rel, n, "  ".join("%s=%d" % (k, kinds[k]) for k in sorted(kinds))))
-    print("%-28s %5d lines, %d actor phrases" % ("total", total, len(ck.entries)))
+        for k in sorted(kinds):
+            np = ck.nphrases.get((rel, k), 0)
+            tl += kinds[k]
+            tp += np
+            print("%-28s %-8s %6d %8d" % (rel, k, kinds[k], np))
+    print("%-28s %-8s %6d %8d" % ("total", "", tl, tp))
     return 0
 
 
