@@ -118,6 +118,12 @@ static uint32_t tflags(const coder *c, const sr_sentence *s, uint32_t k)
     return c->split.toks[s->tok0 + k].flags;
 }
 
+static int is_gerund(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    const sr_token *t = &c->split.toks[s->tok0 + k];
+    return t->end - t->start > 4 && !memcmp(c->text + t->end - 3, "ing", 3);
+}
+
 /* Clause boundaries for subject and target search. */
 static int is_boundary(const coder *c, const sr_sentence *s, uint32_t k)
 {
@@ -454,6 +460,8 @@ static int noun_context(const coder *c, const sr_sentence *s, uint32_t k)
     if ((LEX(*p, SR_LEX_DET) && !tok_is(c, s, k - 1, "that")) || tok_is(c, s, k - 1, "'s") ||
         tok_is(c, s, k - 1, "'"))
         return 1;
+    if (LEX(*p, SR_LEX_PREP) && !tok_is(c, s, k - 1, "to") && is_gerund(c, s, k))
+        return 1; /* "an explanation for lifting sanctions": a gerund noun */
     if (p->used && !LEX(*p, SR_LEX_PREP) && !LEX(*p, SR_LEX_COMPLEMENT))
         return 1; /* the object of the verb just matched: "drop demands" */
     return p->mention >= 0 && c->m[p->mention].modifier;
@@ -492,11 +500,6 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
 
 /* ---- roles around the verb ---- */
 
-static int is_gerund(const coder *c, const sr_sentence *s, uint32_t k)
-{
-    const sr_token *t = &c->split.toks[s->tok0 + k];
-    return t->end - t->start > 4 && !memcmp(c->text + t->end - 3, "ing", 3);
-}
 
 /* Nearest mention to the left of the verb that can be its subject; stops at
  * clause boundaries. *pron is set when a pronoun comes first. */
@@ -504,6 +507,16 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
 {
     *pron = 0;
     for (uint32_t t = v; t-- > 0;) {
+        if (tok_is(c, s, t, ")")) {
+            /* a parenthesis is an aside: the subject is before it */
+            uint32_t open = t;
+            while (open > 0 && !tok_is(c, s, open, "("))
+                open--;
+            if (tok_is(c, s, open, "(")) {
+                t = open;
+                continue;
+            }
+        }
         if (is_boundary(c, s, t))
             return -1;
         int mi = c->ti[t].mention;
@@ -518,7 +531,7 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
             *pron = 1;
             return -1;
         }
-        if (LEX(c->ti[t], SR_LEX_COMPLEMENT) && t + 1 < s->ntok && t + 1 < v &&
+        if (LEX(c->ti[t], SR_LEX_COMPLEMENT) && t + 1 < s->ntok && t + 1 <= v &&
             is_gerund(c, s, t + 1))
             continue; /* "while stepping up ...": no subject of its own */
         if (LEX(c->ti[t], SR_LEX_COMPLEMENT)) {
@@ -833,9 +846,11 @@ static const char *intent_code(const char *root)
     return NULL;
 }
 
+/* One event per verb match, source, target: "Lavrov and Naryshkin insist"
+ * is one RUS event; two verbs are two events even with the same keys. */
 static int same_event(const sr_event *a, const sr_event *b)
 {
-    return !strcmp(a->code, b->code) && !strcmp(a->src.country, b->src.country) &&
+    return a->why[0].start == b->why[0].start && !strcmp(a->code, b->code) && !strcmp(a->src.country, b->src.country) &&
            !strcmp(a->src.org, b->src.org) && a->has_tgt == b->has_tgt &&
            !strcmp(a->tgt.country, b->tgt.country) && !strcmp(a->tgt.org, b->tgt.org) &&
            a->negated == b->negated && a->sent == b->sent;
