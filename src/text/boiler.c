@@ -47,6 +47,11 @@ struct sr_boiler {
     size_t nclasses, capclasses;
     int has_linerules;      /* any R_LINE or R_PREFIX rule */
     int has_inline;         /* any R_INLINE rule */
+    /* Line and prefix rules indexed by the (lower-case) byte a matching
+     * line must start with: rules first[c]..first[c+1] of byfirst, then
+     * the rules that can start with anything (anyfirst). */
+    size_t *byfirst, first[257];
+    size_t *anyfirst, nany;
 };
 
 /* ---- loading ---- */
@@ -211,6 +216,44 @@ static const char *parse_rule(sr_boiler *b, const char *s, size_t n, char *kindb
     return NULL;
 }
 
+/* The byte a line must start with to match r, or -1 if any can. */
+static int first_byte(const rule *r)
+{
+    if (r->kind == R_PREFIX)
+        return (unsigned char)r->text[0];
+    if (r->nops && r->ops[0].kind == OP_LIT)
+        return r->ops[0].c;
+    return -1;
+}
+
+/* Builds the first-byte index, so a line is only tried against the rules
+ * that could match it. */
+static void index_rules(sr_boiler *b)
+{
+    size_t count[256] = {0};
+    b->byfirst = sr_xmalloc((b->n ? b->n : 1) * sizeof *b->byfirst);
+    b->anyfirst = sr_xmalloc((b->n ? b->n : 1) * sizeof *b->anyfirst);
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->rules[i].kind == R_INLINE)
+            continue;
+        int c = first_byte(&b->rules[i]);
+        if (c < 0)
+            b->anyfirst[b->nany++] = i;
+        else
+            count[c]++;
+    }
+    b->first[0] = 0;
+    for (int c = 0; c < 256; c++)
+        b->first[c + 1] = b->first[c] + count[c];
+    size_t fill[256];
+    memcpy(fill, b->first, sizeof fill);
+    for (size_t i = 0; i < b->n; i++) {
+        int c = b->rules[i].kind == R_INLINE ? -1 : first_byte(&b->rules[i]);
+        if (c >= 0)
+            b->byfirst[fill[c]++] = i;
+    }
+}
+
 typedef struct badutf8 {
     size_t first;   /* offset of the first invalid byte, or NPOS */
 } badutf8;
@@ -282,6 +325,7 @@ int sr_boiler_load(const char *path, sr_boiler **out, sr_err *err)
         }
     }
     sr_buf_free(&text);
+    index_rules(b);
     *out = b;
     return SR_OK;
 }
@@ -297,6 +341,8 @@ void sr_boiler_free(sr_boiler *b)
     }
     free(b->rules);
     free(b->classes);
+    free(b->byfirst);
+    free(b->anyfirst);
     free(b);
 }
 
@@ -376,10 +422,12 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
         return 0;
     char buf[SR_BOILER_MAX_LINE];
     n = collapse(buf, s, n);
-    for (size_t i = 0; i < b->n; i++) {
+    unsigned c = (unsigned)sr_lower((unsigned char)buf[0]);
+    for (size_t k = b->first[c]; k < b->first[c + 1] + b->nany; k++) {
+        size_t i = k < b->first[c + 1] ? b->byfirst[k] : b->anyfirst[k - b->first[c + 1]];
         const rule *r = &b->rules[i];
         if (r->kind == R_LINE ? glob_match(b, r, (const unsigned char *)buf, n)
-            : r->kind == R_PREFIX ? prefix_match(r, buf, n) : 0)
+                              : prefix_match(r, buf, n))
             return 1;
     }
     return 0;
@@ -393,8 +441,15 @@ static size_t find_ci(const char *s, size_t n, size_t from, const char *needle,
     if (nn > n)
         return NPOS;
     unsigned char first = (unsigned char)needle[0];
+    int caseless = first >= 'a' && first <= 'z';
     for (size_t i = from; i + nn <= n; i++) {
-        if ((unsigned char)sr_lower((unsigned char)s[i]) != first)
+        if (!caseless) {
+            /* most fragments start with punctuation: let memchr skip */
+            const char *p = memchr(s + i, first, n - nn + 1 - i);
+            if (!p)
+                return NPOS;
+            i = (size_t)(p - s);
+        } else if ((unsigned char)sr_lower((unsigned char)s[i]) != first)
             continue;
         size_t k = 1;
         while (k < nn && (unsigned char)sr_lower((unsigned char)s[i + k]) ==

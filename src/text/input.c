@@ -864,8 +864,8 @@ static int open_path(sr_input *in, const char *path, int listed, sr_doc **doc,
         open_lines(&in->jl, f, 1, path);
         return SR_DONE;
     }
-    char *bytes;
-    size_t len;
+    char *bytes = NULL;
+    size_t len = 0;
     int rc = read_doc_file(path, &bytes, &len, err);
     if (rc)
         return rc;

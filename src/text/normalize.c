@@ -25,9 +25,11 @@ static int typo(int32_t cp, const char **to)
 {
     switch (cp) {
     /* single quotes, apostrophes and primes; U+00B4 and U+02BC are
-     * common stand-ins for the apostrophe (don´t, Ukrainian м'ясо) */
+     * common stand-ins for the apostrophe (don´t, Ukrainian м'ясо), and
+     * U+1FFD is NFC-equivalent to U+00B4 (mapped here so that normalising
+     * twice changes nothing) */
     case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
-    case 0x00B4: case 0x02BC: case 0x2039: case 0x203A:
+    case 0x00B4: case 0x02BC: case 0x2039: case 0x203A: case 0x1FFD:
         *to = "'";
         return MAP;
     /* double quotes, guillemets, double prime */
@@ -73,23 +75,46 @@ static int typo(int32_t cp, const char **to)
 }
 
 /* Whether NFC might change a string containing cp, i.e. cp is not certain
- * to be NFC_Quick_Check=Yes. Errs on the side of "maybe": a false positive
- * only costs one utf8proc call on a short run. Uses property fields that
- * are stable across utf8proc 2.x. */
+ * to be NFC_Quick_Check=Yes. Errs on the side of "maybe" (a false positive
+ * costs one utf8proc call on a short run); tests/unit/test_normalize.c and
+ * fuzz_html check the output is NFC. Uses property fields that are stable
+ * across utf8proc 2.x. */
 static int nfc_suspect(int32_t cp)
 {
-    /* conjoining jamo, and Indic, Myanmar and Balinese vowel signs that
-     * compose with the preceding letter while being starters themselves */
-    if ((cp >= 0x0900 && cp <= 0x0DFF) || (cp >= 0x1000 && cp <= 0x109F) ||
+    if (cp < 0x300)
+        return 0;   /* Latin-1, Latin Extended, IPA: all NFC_QC=Yes */
+    /* conjoining jamo, and Indic, Tibetan, Myanmar, Balinese and Brahmi
+     * vowel signs that compose with the preceding letter while being
+     * starters themselves */
+    if ((cp >= 0x0900 && cp <= 0x0FFF) || (cp >= 0x1000 && cp <= 0x109F) ||
         (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x1B00 && cp <= 0x1B7F) ||
         (cp >= 0x11000 && cp <= 0x11FFF))
         return 1;
     const utf8proc_property_t *p = utf8proc_get_property(cp);
     if (p->combining_class != 0 || p->comp_exclusion)
         return 1;
-    /* a canonical decomposition: precomposed letters (usually already NFC,
-     * but cheap to check) and singletons such as U+212B ANGSTROM SIGN */
-    return p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0;
+    if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+        return 0;
+    /* A canonical decomposition: precomposed letters (é, й) are NFC, but
+     * singletons (U+212B ANGSTROM SIGN, CJK compatibility ideographs) and
+     * non-starter decompositions are not. They all lie in these blocks. */
+    return (cp >= 0x0340 && cp <= 0x0387) || (cp >= 0x1F70 && cp <= 0x1FFF) ||
+           (cp >= 0x2000 && cp <= 0x2FFF) || (cp >= 0xF900 && cp <= 0xFB4F) ||
+           (cp >= 0x1D100 && cp <= 0x1D1FF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+}
+
+/* sr_buf_put for the few bytes of one character: inline, because it runs
+ * once per non-ASCII character. */
+static inline void put_small(sr_buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        sr_buf_put(b, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        b->p[b->n + i] = s[i];
+    b->n += n;
+    b->p[b->n] = 0;
 }
 
 /* State of one sr_text_normalize call. */
@@ -216,7 +241,7 @@ void sr_text_normalize(const char *in, size_t len, sr_buf *out,
         }
         if (act == MAP) {
             end_run(&st);
-            sr_buf_puts(out, to);
+            put_small(out, to, strlen(to));
             i += n;
             continue;
         }
@@ -226,11 +251,11 @@ void sr_text_normalize(const char *in, size_t len, sr_buf *out,
             st.run_start = out->n > st.base ? out->n - 1 : st.base;
         }
         if (bad) {
-            sr_buf_put(out, "\xEF\xBF\xBD", 3);
+            put_small(out, "\xEF\xBF\xBD", 3);
         } else {
             if (!st.suspect && nfc_suspect(cp))
                 st.suspect = 1;
-            sr_buf_put(out, in + i, n);
+            put_small(out, in + i, n);
         }
         i += n;
     }
