@@ -532,7 +532,8 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
             return -1;
         }
         if (LEX(c->ti[t], SR_LEX_COMPLEMENT) && t + 1 < s->ntok && t + 1 <= v &&
-            is_gerund(c, s, t + 1))
+            is_gerund(c, s, t + 1) && !tok_is(c, s, t, "that") && !tok_is(c, s, t, "which") &&
+            !tok_is(c, s, t, "who"))
             continue; /* "while stepping up ...": no subject of its own */
         if (LEX(c->ti[t], SR_LEX_COMPLEMENT)) {
             /* "forces that advanced": the relative pronoun's head is the subject */
@@ -630,10 +631,10 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
                                  const sr_pattern *p)
 {
     verbgroup g = {0};
-    /* the verb group starts after the subject and after any "but" or
-     * clause boundary; words of an earlier pattern are not re-read */
+    /* the verb group starts after the subject and after any "but", comma
+     * or clause boundary; words of an earlier pattern are not re-read */
     for (uint32_t t = from; t < v; t++)
-        if (LEX(c->ti[t], SR_LEX_CONTRAST) || is_boundary(c, s, t))
+        if (LEX(c->ti[t], SR_LEX_CONTRAST) || is_boundary(c, s, t) || tok_is(c, s, t, ","))
             from = t + 1;
     for (uint32_t t = from; t < v; t++) {
         const tinfo *ti = &c->ti[t];
@@ -651,8 +652,9 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
         else if (((LEX(*ti, SR_LEX_INTENT) &&
                    ((t + 1 < v && tok_is(c, s, t + 1, "to")) || (t + 2 < v && tok_is(c, s, t + 2, "to")))) ||
                   LEX(*ti, SR_LEX_FUTURE)) &&
-                 !(p->flags & SR_PATF_MODAL))
-            m = SR_MOD_INTENDED; /* "plans to", "ready to", "will": not "a ceasefire offer" */
+                 !(p->flags & (SR_PATF_MODAL | SR_PATF_NOMINAL)))
+            m = SR_MOD_INTENDED; /* "plans to", "ready to", "will": not "a ceasefire offer";
+                                    a noun event ("sought to cause damage in strikes") happened */
         /* precedence: hypothetical > assessed > intended (the enum order) */
         if (m > g.modality) {
             g.modality = m;
@@ -888,6 +890,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
 
     size_t first = out->n;
     int first_src_set = 0;
+    int last_subj = -1;      /* the subject of the sentence's previous event */
     for (uint32_t k = 0; k < s->ntok;) {
         if (c->ti[k].mention >= 0 || !c->ti[k].word) {
             k++;
@@ -926,6 +929,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         int subj = find_subject(c, s, v, &pron);
         if (subj < 0 && !pron)
             subj = preposed_subject(c, s, pm.end);
+        if (subj < 0 && !pron && last_subj >= 0 && !passive)
+            subj = last_subj; /* "X have conducted A, have opened B and ... strikes" */
         attribution at = find_attribution(c, s, v);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
@@ -950,6 +955,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         int have_src = 0;
         if (src >= 0 && !c->m[src].unresolved) {
             have_src = 1;
+            if (!passive)
+                last_subj = src;
         } else if (src < 0 && pron && c->has_prev && !passive) {
             sref = c->prev;
             uint32_t t = v;
