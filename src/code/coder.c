@@ -392,17 +392,26 @@ static uint32_t elem_matches(const sr_pat_elem *e, const tinfo *ti, uint32_t ava
     return best;
 }
 
-/* The mention that starts within a few determiners/adjectives of k. */
-static int slot_mention(const coder *c, const sr_sentence *s, uint32_t k)
+/* The mention that starts within a few determiners/adjectives of k; a
+ * passive's "by X" agent only when by_ok. */
+static int slot_mention_by(const coder *c, const sr_sentence *s, uint32_t k, int by_ok)
 {
     for (uint32_t t = k; t < s->ntok && t < k + 4; t++) {
         int mi = c->ti[t].mention;
         if (mi >= 0)
-            return c->m[mi].t0 == t && !c->m[mi].source_only && !c->m[mi].unresolved ? mi : -1;
+            return c->m[mi].t0 == t && !c->m[mi].source_only && !c->m[mi].unresolved &&
+                           (by_ok || !c->m[mi].by_agent)
+                       ? mi
+                       : -1;
         if (tflags(c, s, t) & SR_TOK_PUNCT)
             return -1;
     }
     return -1;
+}
+
+static int slot_mention(const coder *c, const sr_sentence *s, uint32_t k)
+{
+    return slot_mention_by(c, s, k, 0);
 }
 
 static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, uint32_t ei,
@@ -425,8 +434,8 @@ static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, u
         for (uint32_t t = k; t <= s->ntok && words <= GAP_MAX; t++) {
             if (match_el(c, s, p, ei + 1, t, out))
                 return 1;
-            if (t >= s->ntok || is_boundary(c, s, t))
-                break;
+            if (t >= s->ntok || is_boundary(c, s, t) || tok_is(c, s, t, "by"))
+                break; /* a passive's "by X" is never skipped over */
             if (!(tflags(c, s, t) & SR_TOK_PUNCT))
                 words++;
         }
@@ -435,8 +444,9 @@ static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, u
     case SR_PAT_TARGET:
     case SR_PAT_SOURCE: {
         int mi = slot_mention(c, s, k);
-        if (mi < 0)
-            return e->optional && match_el(c, s, p, ei + 1, k, out);
+        if (mi < 0) /* "was struck by X": a passive has no object; "by" names the actor */
+            return (e->optional || (e->type == SR_PAT_TARGET && k < s->ntok && tok_is(c, s, k, "by"))) &&
+                   match_el(c, s, p, ei + 1, k, out);
         int *slot = e->type == SR_PAT_TARGET ? &out->target : &out->source;
         int save = *slot;
         *slot = mi;
@@ -701,6 +711,18 @@ static int preposed_subject(const coder *c, const sr_sentence *s, uint32_t from)
     return -1;
 }
 
+/* A resolved actor inside the words a pattern matched, other than src. */
+static int mention_in_span(const coder *c, uint32_t from, uint32_t to, int src)
+{
+    for (uint32_t t = from; t < to; t++) {
+        int mi = c->ti[t].mention;
+        if (mi >= 0 && mi != src && !c->m[mi].unresolved && !c->m[mi].source_only &&
+            (src < 0 || c->m[mi].group != c->m[src].group))
+            return mi;
+    }
+    return -1;
+}
+
 /* The addressee of a reporting verb: "signaled to senior US officials". */
 static int recipient(const coder *c, const sr_sentence *s, uint32_t r)
 {
@@ -892,7 +914,10 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     int first_src_set = 0;
     int last_subj = -1;      /* the subject of the sentence's previous event */
     for (uint32_t k = 0; k < s->ntok;) {
-        if (c->ti[k].mention >= 0 || !c->ti[k].word) {
+        /* inside an actor only its agent words may anchor a pattern:
+         * "Russian missile strikes" (agent "missile"), never "Kremlin" */
+        int inside = c->ti[k].mention;
+        if ((inside >= 0 && c->m[inside].t0 == k && !c->m[inside].unresolved) || !c->ti[k].word) {
             k++;
             continue;
         }
@@ -919,7 +944,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                 passive = 1;
                 for (uint32_t t = pm.end; t < s->ntok && t < pm.end + 3; t++)
                     if (tok_is(c, s, t, "by") && t + 1 < s->ntok) {
-                        int mi = slot_mention(c, s, t + 1);
+                        int mi = slot_mention_by(c, s, t + 1, 1);
                         if (mi >= 0)
                             src = mi;
                         break;
@@ -927,6 +952,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
         }
         int subj = find_subject(c, s, v, &pron);
+        if (inside >= 0 && !c->m[inside].unresolved && c->m[inside].t0 < v)
+            subj = inside; /* "Russian missile strikes": the nationality acts */
         if (subj < 0 && !pron)
             subj = preposed_subject(c, s, pm.end);
         if (subj < 0 && !pron && last_subj >= 0 && !passive)
@@ -980,6 +1007,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                           : -1;
             if (rec >= 0)
                 tgt = rec;
+            else if ((tgt = mention_in_span(c, v + 1, pm.end, src)) >= 0)
+                ; /* "attacked Congolese troops" inside the pattern's own words */
             else if (!LEX(c->ti[pm.end - 1], SR_LEX_COMPLEMENT)) /* "insist that X ...": X is no target */
                 tgt = find_target(c, s, pm.end, src);
         }

@@ -175,7 +175,7 @@ static int actor_line(void *ud, sr_dict_line *L, sr_err *err)
                               "unknown actor code '%s' (not a declared country or organisation)",
                               code);
         memcpy(a.agent, agent, strlen(agent) + 1);
-        if (a.kind == SR_ACT_SEAT && !*a.agent)
+        if (a.kind == SR_ACT_SEAT && !*a.agent && a.country[0]) /* "Brussels" is the EU itself */
             memcpy(a.agent, "GOV", 4);
     }
     snprintf(a.code, sizeof a.code, "%s%s%s", a.country, a.org, a.agent);
