@@ -124,8 +124,14 @@ SR_API void sr_input_free(sr_input *in);
 
 typedef struct sr_events sr_events;
 
-/* Codes one document into events. Caller frees with sr_events_free. */
-SR_API int sr_code_doc(const sr_dict *dict, const sr_doc *doc,
+/* Flags for sr_code_doc. */
+#define SR_CODE_SPECULATION 1u /* also emit events an analyst only assesses
+                                  ("ISW assesses that ...", "likely"); by default
+                                  speculation is left out, never coded as fact */
+
+/* Codes one document into events. The events borrow the document's text:
+ * write them before sr_doc_free. Caller frees with sr_events_free. */
+SR_API int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags,
                        sr_events **out, sr_err *err);
 SR_API size_t sr_events_count(const sr_events *ev);
 SR_API size_t sr_events_sentence_count(const sr_events *ev);

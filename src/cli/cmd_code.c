@@ -21,6 +21,8 @@ static const char HELP[] =
     "  --published DATE  date (YYYY-MM-DD) for documents that carry none\n"
     "  -j, --jobs N      worker threads (default: all cores)\n"
     "  --dict DIR        dictionary directory (default: $SITREP_DICT or built in)\n"
+    "  --speculation     also emit events an analyst only assesses (modality\n"
+    "                    \"assessed\": \"ISW assesses that\", \"likely\"); left out by default\n"
     "  -q, --quiet       no warnings, no progress\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 ok, 1 some input was unreadable (the rest is coded),\n"
@@ -35,6 +37,7 @@ typedef struct {
 
 typedef struct {
     const sr_dict *dict;
+    unsigned flags;     /* SR_CODE_* */
     slot *slots;
     size_t cap;
     size_t next_read, next_code, next_write;
@@ -43,13 +46,13 @@ typedef struct {
     pthread_cond_t ready, done;
 } pipeline;
 
-static void code_one(const sr_dict *dict, slot *s)
+static void code_one(const sr_dict *dict, unsigned flags, slot *s)
 {
     sr_events *ev = NULL;
     sr_err err = {0};
     s->out = NULL;
     s->len = 0;
-    if (sr_code_doc(dict, s->doc, &ev, &err) == SR_OK)
+    if (sr_code_doc(dict, s->doc, flags, &ev, &err) == SR_OK)
         sr_events_to_jsonl(ev, &s->out, &s->len, &err);
     sr_events_free(ev);
 }
@@ -65,7 +68,7 @@ static void *worker(void *arg)
             break;
         slot *s = &p->slots[p->next_code++ % p->cap];
         pthread_mutex_unlock(&p->mu);
-        code_one(p->dict, s);
+        code_one(p->dict, p->flags, s);
         pthread_mutex_lock(&p->mu);
         s->state = 2;
         pthread_cond_broadcast(&p->done);
@@ -127,6 +130,7 @@ int cmd_code(int argc, char **argv)
     const char *published = NULL, *dictdir = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int quiet = 0, only_paths = 0;
+    unsigned flags = 0;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t npaths = 0;
     for (int i = 1; i < argc; i++) {
@@ -141,6 +145,8 @@ int cmd_code(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(a, "--speculation")) {
+            flags |= SR_CODE_SPECULATION;
         } else if (cli_opt_value(argc, argv, &i, "--published", NULL, &v)) {
             int y, m, d;
             char tail;
@@ -194,7 +200,7 @@ int cmd_code(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &pr.last);
     int bad_input = 0;
 
-    pipeline p = {.dict = dict, .cap = (size_t)jobs * 8};
+    pipeline p = {.dict = dict, .flags = flags, .cap = (size_t)jobs * 8};
     p.slots = calloc(p.cap, sizeof *p.slots);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.ready, NULL);
@@ -220,7 +226,7 @@ int cmd_code(int argc, char **argv)
         print_warnings(doc, quiet);
         if (!threaded) {
             slot s = {.doc = doc};
-            code_one(dict, &s);
+            code_one(dict, flags, &s);
             flush_slot(&s, &pr);
             continue;
         }

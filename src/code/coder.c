@@ -71,6 +71,7 @@ typedef struct coder {
         sr_actor_ref ref;
     } learned[32];
     int nlearned;
+    unsigned flags;          /* SR_CODE_* */
 } coder;
 
 const char *sr_modality_name(int m)
@@ -1018,6 +1019,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         verbgroup g = read_verb_group(c, s, from, v, p);
         if (at.found && at.assess && g.modality < SR_MOD_ASSESSED && g.modality != SR_MOD_INTENDED)
             g.modality = SR_MOD_ASSESSED;
+        if (g.modality == SR_MOD_ASSESSED && !(c->flags & SR_CODE_SPECULATION))
+            continue; /* an analyst's judgement is not a fact (GUIDELINES) */
 
         sr_event e;
         memset(&e, 0, sizeof e);
@@ -1141,7 +1144,8 @@ static int32_t parse_date(const char *s)
     return y * 10000 + m * 100 + d;
 }
 
-int sr_code_doc(const sr_dict *dict, const sr_doc *doc, sr_events **out, sr_err *err)
+int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_events **out,
+                sr_err *err)
 {
     coder c;
     memset(&c, 0, sizeof c);
@@ -1149,6 +1153,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, sr_events **out, sr_err 
     c.doc = doc;
     c.text = doc->text;
     c.docdate = parse_date(doc->published);
+    c.flags = flags;
     sr_text_split(doc->text, doc->len, &c.split);
 
     sr_events *ev = sr_xcalloc(1, sizeof *ev);
