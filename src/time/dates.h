@@ -40,7 +40,7 @@ sr_ymd sr_date_of_document(const char *published, const char *text, size_t len, 
 typedef struct sr_date_match {
     sr_ymd date;          /* resolved date (first day of week/month/year for coarser precisions) */
     int precision;        /* SR_DATE_* */
-    uint32_t tok0, tok1;  /* tokens of the expression */
+    uint32_t tok0, tok1;  /* tokens [tok0, tok1) of the expression */
 } sr_date_match;
 
 /* Finds the date expression in sentence tokens toks[0..ntok) nearest after
@@ -54,7 +54,30 @@ int sr_date_find(const char *text, const sr_token *toks, size_t ntok, size_t nea
  * against docdate, for `sitrep date` and tests. */
 int sr_date_resolve(const char *expr, sr_ymd docdate, sr_date_match *out);
 
-/* Formats yyyymmdd as "YYYY-MM-DD" into buf[11]. */
+/* Formats yyyymmdd as "YYYY-MM-DD" into buf[11] ("none" for 0). */
 void sr_ymd_format(sr_ymd d, char buf[11]);
+
+/* ---- additions to the interface above ---- */
+
+/* sr_date_find and sr_date_resolve told where docdate came from (source is
+ * SR_DOCDATE_*, as set by sr_date_of_document); sr_date_find/resolve are
+ * these with SR_DOCDATE_PUBLISHED. With SR_DOCDATE_INFERRED docdate is only
+ * a lower bound of the publication date (the latest date the text
+ * mentions): a month and day without a year take its year, and expressions
+ * counted from the publication day ("yesterday", "on Tuesday", "last week",
+ * "this year") resolve to nothing.
+ *
+ * On return 0, *out is zeroed unless a date expression was found that does
+ * not resolve (an overnight range, a relative expression without docdate,
+ * a month and day without docdate): then out->precision is SR_DATE_NONE
+ * and tok0 < tok1 give the expression, telling the caller the sentence has
+ * a date the gold leaves undated, not none at all. */
+int sr_date_find_src(const char *text, const sr_token *toks, size_t ntok, size_t near,
+                     sr_ymd docdate, int source, sr_date_match *out);
+int sr_date_resolve_src(const char *expr, sr_ymd docdate, int source, sr_date_match *out);
+
+/* Parses a "YYYY-MM-DD" prefix of s (years 1900-2100, a real calendar
+ * date); 0 if s is NULL or not one. */
+sr_ymd sr_date_parse_iso(const char *s);
 
 #endif
