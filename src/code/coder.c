@@ -1032,6 +1032,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         memcpy(e.code, p->code, sizeof e.code);
         e.negated = g.negated;
         e.modality = g.modality;
+        if (!strcmp(root, "03") && e.modality < SR_MOD_INTENDED)
+            e.modality = SR_MOD_INTENDED; /* CAMEO 03 is itself an expressed intent */
         if (g.modality == SR_MOD_INTENDED) {
             const char *ic = intent_code(root);
             if (ic) {
@@ -1128,10 +1130,21 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
         }
     }
-    if (first_src_set)
+    if (first_src_set) {
         c->has_prev = 1;
-    else if (s->kind == SR_SENT_HEADLINE)
+    } else {
+        /* no event: the sentence's first plain actor is the antecedent of a
+         * following "he" ("Putin arrived in Minsk. He rejected ...") */
         c->has_prev = 0;
+        for (int i = 0; i < c->nm; i++) {
+            const mention *m = &c->m[i];
+            if (!m->in_pp && !m->modifier && !m->source_only && !m->unresolved) {
+                c->prev = m->ref;
+                c->has_prev = 1;
+                break;
+            }
+        }
+    }
 }
 
 static int32_t parse_date(const char *s)
