@@ -44,11 +44,11 @@ static int in_list(const char *name, const char *const *list, size_t n)
 }
 
 /* Walk state. Blocks are written lazily: a separator is emitted only
- * before the first character of the next non-empty block, so empty blocks
- * vanish and blocks come out trimmed. */
+ * before the first character of a non-empty block that follows another,
+ * so empty blocks vanish, blocks come out trimmed, and nothing is put
+ * before the first block (the output may be appended to other text). */
 typedef struct walk {
     sr_buf *out;
-    size_t base;        /* out->n at the start: separators only after it */
     int need_block;     /* a block boundary was crossed since the last char */
     int has_text;       /* the current block has received a character */
     int space;          /* white space seen since the last character */
@@ -147,8 +147,7 @@ static void add_text(walk *w, const char *s)
             k++;
         }
         if (w->need_block) {
-            if (out->n > w->base)
-                sr_buf_put(out, "\n\n", 2);
+            sr_buf_put(out, "\n\n", 2);
         } else if (w->newlines && w->has_text) {
             sr_buf_put(out, "\n\n", (size_t)w->newlines);
         } else if (w->space && w->has_text) {
@@ -315,7 +314,7 @@ int sr_text_from_html(const char *html, size_t len, sr_buf *out, sr_err *err)
     free(copy);
     if (!doc)
         return sr_err_set(err, SR_PARSE, NULL, 0, "cannot parse HTML");
-    walk w = {.out = out, .base = out->n};
+    walk w = {.out = out};
     walk_tree(&w, doc->children);
     xmlFreeDoc(doc);
     return SR_OK;

@@ -53,7 +53,7 @@ static char *apply(const sr_boiler *b, const char *text)
 static void test_line_rules(void **state)
 {
     (void)state;
-    sr_boiler *b = rules("# comment\n\nline share this\n  line\tread more  \n");
+    sr_boiler *b = rules("# comment\n\nline Share THIS\n  line\tread more  \n");
     assert_int_equal(sr_boiler_count(b), 2);
     APPLY_EQ(b, "A\nShare this\nB", "A\nB");
     /* case, surrounding and inner white space do not matter */
@@ -109,6 +109,13 @@ static void test_inline_rules(void **state)
     snprintf(line, sizeof line, "(photo: %0250d) tail", 0);
     char *got = apply(b, line);
     assert_string_equal(got, line);
+    free(got);
+    /* an unmatched START does not hide a later, matched one */
+    char want[400];
+    snprintf(line, sizeof line, "(photo: %0250d (photo: AP) tail", 0);
+    snprintf(want, sizeof want, "(photo: %0250d tail", 0);
+    got = apply(b, line);
+    assert_string_equal(got, want);
     free(got);
     /* unmatched STARTs everywhere still finish, leaving the text */
     sr_buf big = {0};

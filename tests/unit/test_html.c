@@ -57,6 +57,7 @@ static void test_whitespace_collapsed_and_trimmed(void **state)
             "a bold words and link.");
     /* NBSP collapses with the spaces around it */
     HTML_EQ("<p>a &nbsp; b</p>", "a b");
+    HTML_EQ("<p>a&nbsp;b&#160;&#160;c</p>", "a b c");
 }
 
 static void test_br_is_line_break(void **state)
@@ -127,9 +128,14 @@ static void test_garbage_and_binary(void **state)
 {
     (void)state;
     /* NUL bytes, invalid UTF-8, stray '<' and '>' and a bogus comment */
-    const char html[] = "\x00\xff<<p>>x\x00y</p><!-- open <p>z</p> --><p>\xc3\x28 &bogus; <</p>";
+    const char html[] = "\x00\xff<<p>>x\x00y</p><!-- open <p>z</p> --><p>\xc3\x28 &bogus; <</p>"
+                        "<p>caf\xc3\xa9</p>";
     char *got = extract(html, sizeof html - 1);
     assert_non_null(strstr(got, "xy"));
+    /* bad bytes become U+FFFD; good UTF-8 elsewhere is not re-guessed
+     * as Latin-1 */
+    assert_non_null(strstr(got, "\xef\xbf\xbd("));
+    assert_non_null(strstr(got, "caf\xc3\xa9"));
     assert_null(strstr(got, "z"));          /* inside the comment */
     assert_non_null(strstr(got, "&bogus;"));
     /* the result is valid UTF-8 without NUL bytes */

@@ -434,7 +434,7 @@ static void test_input_too_big(void **state)
 
     const char *paths[] = {txt, feed};
     sr_input *in = open_paths(paths, 2);
-    expect_err(in, SR_TOOBIG, txt, 0, "64 MiB");
+    expect_err(in, SR_TOOBIG, txt, 0, "file is 68157440 bytes, over the 64 MiB limit");
     sr_doc_free(expect_doc(in, "before", "one"));
     expect_err(in, SR_TOOBIG, feed, 2, "longer than the 64 MiB limit");
     sr_doc *doc = expect_doc(in, "after", "three");
