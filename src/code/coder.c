@@ -789,7 +789,12 @@ static attribution attributor_before(const coder *c, const sr_sentence *s, uint3
             a.by0 = m->t0;
             a.by1 = m->t1;
             a.mention = mi;
-            a.anon = m->unresolved;
+            a.anon = 0; /* a named actor or an office ("the regional governor") */
+            while (a.by0 > 0 && (tflags(c, s, a.by0 - 1) & SR_TOK_WORD) &&
+                   !(tflags(c, s, a.by0 - 1) & SR_TOK_CAP) && !LEX(c->ti[a.by0 - 1], SR_LEX_DET) &&
+                   !LEX(c->ti[a.by0 - 1], SR_LEX_PREP) && !LEX(c->ti[a.by0 - 1], SR_LEX_COMPLEMENT) &&
+                   !LEX(c->ti[a.by0 - 1], SR_LEX_REPORT) && c->ti[a.by0 - 1].mention < 0 && m->unresolved)
+                a.by0--; /* "regional governor" */
             break;
         }
     }
