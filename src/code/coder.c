@@ -574,13 +574,14 @@ static int is_dash(const coder *c, const sr_sentence *s, uint32_t k)
  * followed by an apposition naming a nationality. Returns that mention. */
 static int apposition_nationality(const coder *c, const sr_sentence *s, uint32_t t)
 {
-    if (t + 2 >= s->ntok || !tok_is(c, s, t + 1, ","))
-        return -1;
+    if (t + 2 >= s->ntok || !tok_is(c, s, t + 1, ",") || !LEX(c->ti[t + 2], SR_LEX_DET))
+        return -1; /* an apposition opens with "the"/"a": not ", Congolese officials said" */
     for (uint32_t k = t + 2; k < s->ntok && k < t + 8; k++) {
         if (is_boundary(c, s, k) || tok_is(c, s, k, ","))
             return -1;
         int mi = c->ti[k].mention;
-        if (mi >= 0 && c->m[mi].ref.country[0] && !c->m[mi].source_only)
+        if (mi >= 0 && c->m[mi].ref.country[0] && !c->m[mi].source_only &&
+            !(c->m[mi].t1 < s->ntok && LEX(c->ti[c->m[mi].t1], SR_LEX_REPORT)))
             return mi;
     }
     return -1;
@@ -689,6 +690,19 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
             break;
     }
     return g;
+}
+
+/* "... and called for": a verb right after "and" (auxiliaries and adverbs
+ * aside) shares the subject of the sentence's previous event. */
+static int coordinated_predicate(const coder *c, const sr_sentence *s, uint32_t v)
+{
+    uint32_t t = v;
+    while (t > 0 && (LEX(c->ti[t - 1], SR_LEX_HAVE) || tok_is(c, s, t - 1, "also") ||
+                     tok_is(c, s, t - 1, "then") || tok_is(c, s, t - 1, "later")))
+        t--;
+    return t > 0 && tok_is(c, s, t - 1, "and") && c->ti[t - 1].mention < 0 &&
+           !(t >= 2 && c->ti[t - 2].mention >= 0 && c->m[c->ti[t - 2].mention].t1 == t - 1 &&
+             t < v); /* "the US and Ukraine agreed": a coordinated subject, not a predicate */
 }
 
 /* "At a meeting with X on April 11, Putin said ...": an event in a
@@ -855,6 +869,14 @@ static attribution find_attribution(const coder *c, const sr_sentence *s, uint32
 
 /* ---- events ---- */
 
+static int group_size(const coder *c, int mi)
+{
+    int n = 0;
+    for (int i = 0; i < c->nm; i++)
+        n += c->m[i].group == c->m[mi].group && !c->m[i].unresolved && !c->m[i].source_only;
+    return n;
+}
+
 static void add_why(sr_event *e, const coder *c, const sr_sentence *s, uint32_t t0, uint32_t t1,
                     const char *role, const char *file, long line, const char *entry)
 {
@@ -964,6 +986,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             subj = preposed_subject(c, s, pm.end);
         if (subj < 0 && !pron && last_subj >= 0 && !passive)
             subj = last_subj; /* "X have conducted A, have opened B and ... strikes" */
+        if (last_subj >= 0 && !passive && pm.source < 0 && coordinated_predicate(c, s, v))
+            subj = last_subj; /* "Zelensky accused Russia ... and called for": not Russia */
         attribution at = find_attribution(c, s, v);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
@@ -1107,7 +1131,9 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                     emit(c, out, &r, first);
                 }
             }
-            if (!ntg) {
+            int joint_pairs = (p->flags & SR_PATF_JOINT) && tgt < 0 && have_src == 1 &&
+                              group_size(c, src) > 1;
+            if (!ntg && !joint_pairs) {
                 sr_event f = e;
                 char adv[4];
                 if (default_adversary && f.src.country[0] && sr_dict_adversary(c->d, f.src.country, adv)) {
