@@ -698,7 +698,7 @@ static int jsonl_doc(sr_input *in, const char *line, size_t n, sr_doc **doc,
         snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         id = idbuf;
     } else if (json_is_real(v)) {
-        snprintf(idbuf, sizeof idbuf, "%.17g", json_real_value(v));
+        snprintf(idbuf, sizeof idbuf, "%.15g", json_real_value(v));
         id = idbuf;
     } else {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno,
@@ -734,11 +734,12 @@ static int jsonl_doc(sr_input *in, const char *line, size_t n, sr_doc **doc,
     meta.url = opt_string(root, "url", &warn);
     meta.source = opt_string(root, "source", &warn);
     meta.title = opt_string(root, "title", &warn);
-    char origin[600];
-    snprintf(origin, sizeof origin, "%s:%ld", l->name, l->lineno);
-    meta.origin = origin;
+    sr_buf origin = {0};
+    sr_buf_printf(&origin, "%s:%ld", l->name, l->lineno);
+    meta.origin = origin.p;
     rc = sr_doc_new(&meta, json_string_value(body), json_string_length(body),
                     is_html, in->dict, doc, err);
+    sr_buf_free(&origin);
     if (rc) {
         if (err) {
             char msg[sizeof err->msg];
