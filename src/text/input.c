@@ -109,7 +109,6 @@ static int parse_date(const char *s, char ymd[11])
 typedef struct utf8warn {
     sr_doc *doc;
     size_t count;       /* repairs seen */
-    const char *where;  /* "" or " of the JSONL line" */
 } utf8warn;
 
 static void warn_utf8(void *ud, size_t off, const char *what)
@@ -117,8 +116,7 @@ static void warn_utf8(void *ud, size_t off, const char *what)
     utf8warn *w = ud;
     (void)what;
     if (w->count++ < MAX_UTF8_WARNINGS)
-        sr_doc_warnf(w->doc, "invalid UTF-8 at byte %zu%s replaced with U+FFFD",
-                     off, w->where);
+        sr_doc_warnf(w->doc, "invalid UTF-8 at byte %zu replaced with U+FFFD", off);
 }
 
 static void warn_utf8_done(utf8warn *w)
@@ -268,7 +266,7 @@ static int build_text(sr_doc *doc, const char *bytes, size_t len, int is_html,
                       const sr_dict *dict, sr_err *err)
 {
     const unsigned char *u = (const unsigned char *)bytes;
-    utf8warn uw = {doc, 0, ""};
+    utf8warn uw = {doc, 0};
     char *conv = NULL;
     size_t convlen = 0;
     /* UTF-16 (Windows "Unicode" text): the BOM is never valid UTF-8 */
