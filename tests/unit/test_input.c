@@ -361,11 +361,34 @@ static void test_input_missing_file(void **state)
     assert_int_equal(sr_input_open(empty, 1, NULL, &in, &err), SR_USAGE);
 }
 
-/* A scratch directory for generated inputs, removed by the test. */
-static char *scratch(char *tmpl, const char *name, char *path, size_t size)
+/* A scratch directory for generated inputs; the teardown removes it even
+ * when the test fails (one of them holds 65 MiB). */
+static char scratch_dir[64];
+
+static char *scratch(const char *name, char *path, size_t size)
 {
-    snprintf(path, size, "%s/%s", tmpl, name);
+    if (!scratch_dir[0]) {
+        snprintf(scratch_dir, sizeof scratch_dir, "/tmp/sr_test_input_XXXXXX");
+        assert_non_null(mkdtemp(scratch_dir));
+    }
+    snprintf(path, size, "%s/%s", scratch_dir, name);
     return path;
+}
+
+static int remove_scratch(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"feed.jsonl", "big.txt", "big.jsonl"};
+    char path[128];
+    if (!scratch_dir[0])
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", scratch_dir, names[i]);
+        unlink(path);
+    }
+    rmdir(scratch_dir);
+    scratch_dir[0] = 0;
+    return 0;
 }
 
 static void write_file(const char *path, const char *bytes, size_t n)
@@ -379,10 +402,8 @@ static void write_file(const char *path, const char *bytes, size_t n)
 static void test_input_jsonl_crlf_and_bad_utf8(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/sr_test_input_XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char path[512];
-    scratch(dir, "feed.jsonl", path, sizeof path);
+    scratch("feed.jsonl", path, sizeof path);
     const char feed[] = "{\"id\":\"a\",\"text\":\"one\"}\r\n"
                         "\r\n"
                         "{\"id\":\"b\",\"text\":\"caf\xe9 ok\"}\r\n"
@@ -400,18 +421,14 @@ static void test_input_jsonl_crlf_and_bad_utf8(void **state)
     sr_doc_free(expect_doc(in, "c", "three"));
     expect_done(in);
     sr_input_free(in);
-    unlink(path);
-    rmdir(dir);
 }
 
 static void test_input_too_big(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/sr_test_input_XXXXXX";
-    assert_non_null(mkdtemp(dir));
     char txt[512], feed[512];
-    scratch(dir, "big.txt", txt, sizeof txt);
-    scratch(dir, "big.jsonl", feed, sizeof feed);
+    scratch("big.txt", txt, sizeof txt);
+    scratch("big.jsonl", feed, sizeof feed);
 
     /* a sparse 65 MiB text file is refused before it is read */
     FILE *f = fopen(txt, "wb");
@@ -442,9 +459,6 @@ static void test_input_too_big(void **state)
     sr_doc_free(doc);
     expect_done(in);
     sr_input_free(in);
-    unlink(txt);
-    unlink(feed);
-    rmdir(dir);
 }
 
 static void test_input_with_dictionary(void **state)
@@ -512,8 +526,8 @@ int main(void)
         cmocka_unit_test(test_input_directory_sorted),
         cmocka_unit_test(test_input_jsonl_errors_and_recovery),
         cmocka_unit_test(test_input_missing_file),
-        cmocka_unit_test(test_input_jsonl_crlf_and_bad_utf8),
-        cmocka_unit_test(test_input_too_big),
+        cmocka_unit_test_teardown(test_input_jsonl_crlf_and_bad_utf8, remove_scratch),
+        cmocka_unit_test_teardown(test_input_too_big, remove_scratch),
         cmocka_unit_test(test_input_with_dictionary),
         cmocka_unit_test(test_threads),
     };
