@@ -141,78 +141,133 @@ enum {
 
 typedef struct word {
     const char *s;
-    unsigned char cls, v, abbr;  /* abbr: a month or weekday short form */
+    unsigned char len, cls, v, abbr;  /* abbr: a month or weekday short form */
 } word;
 
-/* Sorted by s (bsearch). */
-static const word WORDS[] = {
-    {"a", L_NUMW, 1, 0},          {"after", L_KW, K_CLAUSE, 0},
-    {"afternoon", L_KW, K_PART, 0}, {"ago", L_KW, K_AGO, 0},
-    {"although", L_KW, K_CLAUSE, 0}, {"an", L_NUMW, 1, 0},
-    {"and", L_KW, K_AND, 0},
-    {"apr", L_MONTH, 4, 1},       {"april", L_MONTH, 4, 0},
-    {"as", L_KW, K_CLAUSE, 0},    {"at", L_KW, K_AT, 0},
-    {"aug", L_MONTH, 8, 1},       {"august", L_MONTH, 8, 0},
-    {"because", L_KW, K_CLAUSE, 0}, {"before", L_KW, K_BEFORE, 0},
-    {"beginning", L_KW, K_BEGIN, 0}, {"between", L_KW, K_BETWEEN, 0},
-    {"but", L_KW, K_CLAUSE, 0},   {"day", L_KW, K_DAY, 0},
-    {"days", L_KW, K_DAY, 0},     {"dec", L_MONTH, 12, 1},
-    {"december", L_MONTH, 12, 0}, {"during", L_KW, K_DURING, 0},
-    {"earlier", L_KW, K_EARLIER, 0}, {"early", L_KW, K_EARLY, 0},
-    {"eight", L_NUMW, 8, 0},      {"eleven", L_NUMW, 11, 0},
-    {"end", L_KW, K_END, 0},      {"evening", L_KW, K_PART, 0},
-    {"feb", L_MONTH, 2, 1},       {"february", L_MONTH, 2, 0},
-    {"five", L_NUMW, 5, 0},       {"four", L_NUMW, 4, 0},
-    {"fri", L_WDAY, 4, 1},        {"friday", L_WDAY, 4, 0},
-    {"from", L_KW, K_FROM, 0},    {"if", L_KW, K_CLAUSE, 0},
-    {"in", L_KW, K_IN, 0},        {"into", L_KW, K_INTO, 0},
-    {"jan", L_MONTH, 1, 1},       {"january", L_MONTH, 1, 0},
-    {"jul", L_MONTH, 7, 1},       {"july", L_MONTH, 7, 0},
-    {"jun", L_MONTH, 6, 1},       {"june", L_MONTH, 6, 0},
-    {"last", L_KW, K_LAST, 0},    {"late", L_KW, K_LATE, 0},
-    {"later", L_KW, K_LATER, 0},  {"mar", L_MONTH, 3, 1},
-    {"march", L_MONTH, 3, 0},     {"may", L_MONTH, 5, 0},
-    {"mid", L_KW, K_MID, 0},      {"middle", L_KW, K_BEGIN, 0},
-    {"mon", L_WDAY, 0, 1},        {"monday", L_WDAY, 0, 0},
-    {"month", L_KW, K_MONTHW, 0}, {"months", L_KW, K_MONTHW, 0},
-    {"morning", L_KW, K_PART, 0}, {"next", L_KW, K_NEXT, 0},
-    {"night", L_KW, K_NIGHT, 0},  {"nights", L_KW, K_NIGHT, 0},
-    {"nine", L_NUMW, 9, 0},       {"nov", L_MONTH, 11, 1},
-    {"november", L_MONTH, 11, 0}, {"oct", L_MONTH, 10, 1},
-    {"october", L_MONTH, 10, 0},  {"of", L_KW, K_OF, 0},
-    {"on", L_KW, K_ON, 0},        {"one", L_NUMW, 1, 0},
-    {"or", L_KW, K_AND, 0},
-    {"over", L_KW, K_OVER, 0},    {"overnight", L_KW, K_OVERNIGHT, 0},
-    {"previous", L_KW, K_PREVIOUS, 0}, {"sat", L_WDAY, 5, 1},
-    {"saturday", L_WDAY, 5, 0},   {"sep", L_MONTH, 9, 1},
-    {"sept", L_MONTH, 9, 1},      {"september", L_MONTH, 9, 0},
-    {"seven", L_NUMW, 7, 0},      {"since", L_KW, K_CLAUSE, 0},
-    {"six", L_NUMW, 6, 0},        {"start", L_KW, K_BEGIN, 0},
-    {"sun", L_WDAY, 6, 1},        {"sunday", L_WDAY, 6, 0},
-    {"ten", L_NUMW, 10, 0},       {"that", L_KW, K_CLAUSE, 0},
-    {"the", L_KW, K_THE, 0},      {"this", L_KW, K_THIS, 0},
-    {"though", L_KW, K_CLAUSE, 0}, {"three", L_NUMW, 3, 0},
-    {"through", L_KW, K_TO, 0},   {"thu", L_WDAY, 3, 1},
-    {"thur", L_WDAY, 3, 1},       {"thurs", L_WDAY, 3, 1},
-    {"thursday", L_WDAY, 3, 0},   {"to", L_KW, K_TO, 0},
-    {"today", L_KW, K_TODAY, 0},  {"tomorrow", L_KW, K_TOMORROW, 0},
-    {"tonight", L_KW, K_TODAY, 0}, {"tue", L_WDAY, 1, 1},
-    {"tues", L_WDAY, 1, 1},       {"tuesday", L_WDAY, 1, 0},
-    {"twelve", L_NUMW, 12, 0},    {"two", L_NUMW, 2, 0},
-    {"unless", L_KW, K_CLAUSE, 0}, {"until", L_KW, K_CLAUSE, 0},
-    {"wed", L_WDAY, 2, 1},        {"wednesday", L_WDAY, 2, 0},
-    {"week", L_KW, K_WEEK, 0},    {"weekend", L_KW, K_WEEKEND, 0},
-    {"weeks", L_KW, K_WEEK, 0},   {"when", L_KW, K_CLAUSE, 0},
-    {"where", L_KW, K_CLAUSE, 0}, {"whereas", L_KW, K_CLAUSE, 0},
-    {"which", L_KW, K_CLAUSE, 0}, {"while", L_KW, K_CLAUSE, 0},
-    {"who", L_KW, K_CLAUSE, 0},   {"whom", L_KW, K_CLAUSE, 0},
-    {"whose", L_KW, K_CLAUSE, 0}, {"year", L_KW, K_YEAR, 0},
-    {"years", L_KW, K_YEAR, 0},   {"yesterday", L_KW, K_YESTERDAY, 0},
+#define W(s, cls, v, abbr) {s, sizeof(s) - 1, cls, v, abbr}
+
+/* The lexicon, one group per first letter. */
+static const word W_A[] = {
+    W("a", L_NUMW, 1, 0), W("after", L_KW, K_CLAUSE, 0), W("afternoon", L_KW, K_PART, 0),
+    W("ago", L_KW, K_AGO, 0), W("although", L_KW, K_CLAUSE, 0), W("an", L_NUMW, 1, 0),
+    W("and", L_KW, K_AND, 0), W("apr", L_MONTH, 4, 1), W("april", L_MONTH, 4, 0),
+    W("as", L_KW, K_CLAUSE, 0), W("at", L_KW, K_AT, 0), W("aug", L_MONTH, 8, 1),
+    W("august", L_MONTH, 8, 0),
+};
+static const word W_B[] = {
+    W("because", L_KW, K_CLAUSE, 0), W("before", L_KW, K_BEFORE, 0),
+    W("beginning", L_KW, K_BEGIN, 0), W("between", L_KW, K_BETWEEN, 0),
+    W("but", L_KW, K_CLAUSE, 0),
+};
+static const word W_D[] = {
+    W("day", L_KW, K_DAY, 0), W("days", L_KW, K_DAY, 0), W("dec", L_MONTH, 12, 1),
+    W("december", L_MONTH, 12, 0), W("during", L_KW, K_DURING, 0),
+};
+static const word W_E[] = {
+    W("earlier", L_KW, K_EARLIER, 0), W("early", L_KW, K_EARLY, 0), W("eight", L_NUMW, 8, 0),
+    W("eleven", L_NUMW, 11, 0), W("end", L_KW, K_END, 0), W("evening", L_KW, K_PART, 0),
+};
+static const word W_F[] = {
+    W("feb", L_MONTH, 2, 1), W("february", L_MONTH, 2, 0), W("five", L_NUMW, 5, 0),
+    W("four", L_NUMW, 4, 0), W("fri", L_WDAY, 4, 1), W("friday", L_WDAY, 4, 0),
+    W("from", L_KW, K_FROM, 0),
+};
+static const word W_I[] = {
+    W("if", L_KW, K_CLAUSE, 0), W("in", L_KW, K_IN, 0), W("into", L_KW, K_INTO, 0),
+};
+static const word W_J[] = {
+    W("jan", L_MONTH, 1, 1), W("january", L_MONTH, 1, 0), W("jul", L_MONTH, 7, 1),
+    W("july", L_MONTH, 7, 0), W("jun", L_MONTH, 6, 1), W("june", L_MONTH, 6, 0),
+};
+static const word W_L[] = {
+    W("last", L_KW, K_LAST, 0), W("late", L_KW, K_LATE, 0), W("later", L_KW, K_LATER, 0),
+};
+static const word W_M[] = {
+    W("mar", L_MONTH, 3, 1), W("march", L_MONTH, 3, 0), W("may", L_MONTH, 5, 0),
+    W("mid", L_KW, K_MID, 0), W("middle", L_KW, K_BEGIN, 0), W("mon", L_WDAY, 0, 1),
+    W("monday", L_WDAY, 0, 0), W("month", L_KW, K_MONTHW, 0), W("months", L_KW, K_MONTHW, 0),
+    W("morning", L_KW, K_PART, 0),
+};
+static const word W_N[] = {
+    W("next", L_KW, K_NEXT, 0), W("night", L_KW, K_NIGHT, 0), W("nights", L_KW, K_NIGHT, 0),
+    W("nine", L_NUMW, 9, 0), W("nov", L_MONTH, 11, 1), W("november", L_MONTH, 11, 0),
+};
+static const word W_O[] = {
+    W("oct", L_MONTH, 10, 1), W("october", L_MONTH, 10, 0), W("of", L_KW, K_OF, 0),
+    W("on", L_KW, K_ON, 0), W("one", L_NUMW, 1, 0), W("or", L_KW, K_AND, 0),
+    W("over", L_KW, K_OVER, 0), W("overnight", L_KW, K_OVERNIGHT, 0),
+};
+static const word W_P[] = {
+    W("previous", L_KW, K_PREVIOUS, 0),
+};
+static const word W_S[] = {
+    W("sat", L_WDAY, 5, 1), W("saturday", L_WDAY, 5, 0), W("sep", L_MONTH, 9, 1),
+    W("sept", L_MONTH, 9, 1), W("september", L_MONTH, 9, 0), W("seven", L_NUMW, 7, 0),
+    W("since", L_KW, K_CLAUSE, 0), W("six", L_NUMW, 6, 0), W("start", L_KW, K_BEGIN, 0),
+    W("sun", L_WDAY, 6, 1), W("sunday", L_WDAY, 6, 0),
+};
+static const word W_T[] = {
+    W("ten", L_NUMW, 10, 0), W("that", L_KW, K_CLAUSE, 0), W("the", L_KW, K_THE, 0),
+    W("this", L_KW, K_THIS, 0), W("though", L_KW, K_CLAUSE, 0), W("three", L_NUMW, 3, 0),
+    W("through", L_KW, K_TO, 0), W("thu", L_WDAY, 3, 1), W("thur", L_WDAY, 3, 1),
+    W("thurs", L_WDAY, 3, 1), W("thursday", L_WDAY, 3, 0), W("to", L_KW, K_TO, 0),
+    W("today", L_KW, K_TODAY, 0), W("tomorrow", L_KW, K_TOMORROW, 0),
+    W("tonight", L_KW, K_TODAY, 0), W("tue", L_WDAY, 1, 1), W("tues", L_WDAY, 1, 1),
+    W("tuesday", L_WDAY, 1, 0), W("twelve", L_NUMW, 12, 0), W("two", L_NUMW, 2, 0),
+};
+static const word W_U[] = {
+    W("unless", L_KW, K_CLAUSE, 0), W("until", L_KW, K_CLAUSE, 0),
+};
+static const word W_W[] = {
+    W("wed", L_WDAY, 2, 1), W("wednesday", L_WDAY, 2, 0), W("week", L_KW, K_WEEK, 0),
+    W("weekend", L_KW, K_WEEKEND, 0), W("weeks", L_KW, K_WEEK, 0), W("when", L_KW, K_CLAUSE, 0),
+    W("where", L_KW, K_CLAUSE, 0), W("whereas", L_KW, K_CLAUSE, 0),
+    W("which", L_KW, K_CLAUSE, 0), W("while", L_KW, K_CLAUSE, 0), W("who", L_KW, K_CLAUSE, 0),
+    W("whom", L_KW, K_CLAUSE, 0), W("whose", L_KW, K_CLAUSE, 0),
+};
+static const word W_Y[] = {
+    W("year", L_KW, K_YEAR, 0), W("years", L_KW, K_YEAR, 0),
+    W("yesterday", L_KW, K_YESTERDAY, 0),
 };
 
-static int word_cmp(const void *key, const void *elem)
+/* The entry for the word s[0..n) in any case, or NULL. (c | 32) is a
+ * lower-case letter only when c is a letter. */
+static const word *lookup(const unsigned char *s, size_t n)
 {
-    return strcmp((const char *)key, ((const word *)elem)->s);
+    const word *g;
+    size_t ng;
+#define G(c, arr) case c: g = arr, ng = SR_ARRAY_LEN(arr); break
+    switch (s[0] | 32) {
+    G('a', W_A);
+    G('b', W_B);
+    G('d', W_D);
+    G('e', W_E);
+    G('f', W_F);
+    G('i', W_I);
+    G('j', W_J);
+    G('l', W_L);
+    G('m', W_M);
+    G('n', W_N);
+    G('o', W_O);
+    G('p', W_P);
+    G('s', W_S);
+    G('t', W_T);
+    G('u', W_U);
+    G('w', W_W);
+    G('y', W_Y);
+    default: return NULL;
+    }
+#undef G
+    for (size_t i = 0; i < ng; i++) {
+        if (g[i].len != n)
+            continue;
+        size_t k = 1;
+        while (k < n && (s[k] | 32) == (unsigned char)g[i].s[k])
+            k++;
+        if (k == n)
+            return &g[i];
+    }
+    return NULL;
 }
 
 /* One classified token. */
@@ -224,14 +279,18 @@ typedef struct lx {
     int abbr;     /* L_MONTH, L_WDAY: short form (Sept, Jan., Tue) */
 } lx;
 
-/* The tokens being scanned. */
+/* The tokens being scanned, and the last few classified (parsing looks at
+ * a token several times). */
+#define MEMO 8
 typedef struct sc {
     const char *t;
     const sr_token *tk;
     size_t n;
+    size_t memo_i[MEMO];  /* token index + 1 held in the slot, 0 = empty */
+    lx memo[MEMO];
 } sc;
 
-static lx lex(const sc *c, size_t i)
+static lx lex_token(const sc *c, size_t i)
 {
     lx r = {0};
     if (i >= c->n)
@@ -284,20 +343,12 @@ static lx lex(const sc *c, size_t i)
         r.cls = L_NUM, r.v = v, r.nd = (int)j;
         return r;
     }
-    if (!(k->flags & SR_TOK_WORD) || len > 10)
+    if (!(k->flags & SR_TOK_WORD) || len > 10 || (len == 10 && s[9] != '.'))
+        return r;   /* the longest words ("wednesday", "september") have 9 letters */
+    int dot = s[len - 1] == '.';
+    if (len == (size_t)dot)
         return r;
-    char buf[12];
-    size_t n = 0;
-    for (; n < len; n++) {
-        if (!sr_is_ascii_alpha(s[n]) && !(s[n] == '.' && n + 1 == len))
-            return r;
-        buf[n] = (char)sr_lower(s[n]);
-    }
-    int dot = buf[n - 1] == '.';
-    buf[n - dot] = '\0';
-    if (!buf[0])
-        return r;
-    const word *w = bsearch(buf, WORDS, SR_ARRAY_LEN(WORDS), sizeof WORDS[0], word_cmp);
+    const word *w = lookup(s, len - dot);
     if (!w)
         return r;
     if (w->cls == L_MONTH || w->cls == L_WDAY) {
@@ -310,7 +361,17 @@ static lx lex(const sc *c, size_t i)
     return r;
 }
 
-static int is_kw(const sc *c, size_t i, int kw)
+static lx lex(sc *c, size_t i)
+{
+    size_t slot = i % MEMO;
+    if (c->memo_i[slot] != i + 1) {
+        c->memo[slot] = lex_token(c, i);
+        c->memo_i[slot] = i + 1;
+    }
+    return c->memo[slot];
+}
+
+static int is_kw(sc *c, size_t i, int kw)
 {
     lx a = lex(c, i);
     return a.cls == L_KW && a.v == kw;
@@ -333,7 +394,7 @@ static int is_range(lx a)
     return a.cls == L_DASH || (a.cls == L_KW && (a.v == K_TO || a.v == K_INTO));
 }
 /* Where a clause or phrase visibly ends: punctuation, the end, a subordinator. */
-static int is_stop(const sc *c, size_t i)
+static int is_stop(sc *c, size_t i)
 {
     lx a = lex(c, i);
     if (i >= c->n)
@@ -378,7 +439,7 @@ enum { LIC_NONE, LIC_IN, LIC_ON, LIC_OVER };
 
 /* Optional year after a day ("April 3, 2025" / "3 April 2025") at k;
  * returns the new end. */
-static size_t opt_year(const sc *c, size_t k, ex *e)
+static size_t opt_year(sc *c, size_t k, ex *e)
 {
     size_t q = k;
     if (lex(c, q).cls == L_COMMA)
@@ -399,7 +460,7 @@ static int day_ok(const ex *e)
 }
 
 /* MONTH DAY [range] [, YEAR] at j (j is the month, j+1 the day). */
-static size_t p_monthday(const sc *c, size_t j, ex *e)
+static size_t p_monthday(sc *c, size_t j, ex *e)
 {
     lx mo = lex(c, j), dy = lex(c, j + 1);
     e->kind = X_DATE, e->m = mo.v, e->d = dy.v;
@@ -420,7 +481,7 @@ static size_t p_monthday(const sc *c, size_t j, ex *e)
 }
 
 /* DAY [range] [of] MONTH [YEAR] at j. */
-static size_t p_dayfirst(const sc *c, size_t j, ex *e)
+static size_t p_dayfirst(sc *c, size_t j, ex *e)
 {
     lx dy = lex(c, j);
     if (!is_day(dy))
@@ -444,7 +505,7 @@ static size_t p_dayfirst(const sc *c, size_t j, ex *e)
 }
 
 /* A weekday at j, with a date ("Monday, March 17") or alone. */
-static size_t p_wday(const sc *c, size_t j, ex *e, int mode)
+static size_t p_wday(sc *c, size_t j, ex *e, int mode)
 {
     lx w = lex(c, j);
     size_t k = j + 1;
@@ -479,7 +540,7 @@ static size_t p_wday(const sc *c, size_t j, ex *e, int mode)
 }
 
 /* A month name at j: with a day, with a year, or alone where licensed. */
-static size_t p_month(const sc *c, size_t j, int lic, ex *e, int mode)
+static size_t p_month(sc *c, size_t j, int lic, ex *e, int mode)
 {
     lx mo = lex(c, j), a = lex(c, j + 1);
     if (mode == M_PLAIN && is_day(a) && !is_year(a))
@@ -494,7 +555,7 @@ static size_t p_month(const sc *c, size_t j, int lic, ex *e, int mode)
         lx b = lex(c, j + 2), y = lex(c, j + 3);
         if (b.cls == L_MONTH && is_year(y)) {
             e->y = b.v < mo.v ? y.v - 1 : y.v;
-            return j + 4;
+            return j + 1;   /* the second month is an expression of its own */
         }
     }
     if (mo.abbr || (!lic && mode == M_PLAIN))
@@ -504,7 +565,7 @@ static size_t p_month(const sc *c, size_t j, int lic, ex *e, int mode)
 
 /* After a coarse modifier ("early", "late", "mid-", "the end of"): a month,
  * a year, a relative period, a weekday. */
-static size_t p_coarse(const sc *c, size_t k, ex *e)
+static size_t p_coarse(sc *c, size_t k, ex *e)
 {
     lx a = lex(c, k);
     if (a.cls == L_MONTH) {
@@ -530,7 +591,7 @@ static size_t p_coarse(const sc *c, size_t k, ex *e)
 }
 
 /* "last", "this", "next" at j. */
-static size_t p_lastnext(const sc *c, size_t j, ex *e)
+static size_t p_lastnext(sc *c, size_t j, ex *e)
 {
     lx a = lex(c, j), b = lex(c, j + 1);
     int off = a.v == K_LAST ? -1 : a.v == K_NEXT ? 1 : 0;
@@ -566,7 +627,7 @@ static size_t p_lastnext(const sc *c, size_t j, ex *e)
 }
 
 /* "N days ago", "a day earlier", "three weeks ago" at j (the number). */
-static size_t p_ago(const sc *c, size_t j, ex *e)
+static size_t p_ago(sc *c, size_t j, ex *e)
 {
     lx n = lex(c, j), u = lex(c, j + 1), a = lex(c, j + 2);
     if (!(n.cls == L_NUMW || (n.cls == L_NUM && !n.ord && n.v <= 5000)) || u.cls != L_KW)
@@ -584,7 +645,7 @@ static size_t p_ago(const sc *c, size_t j, ex *e)
 
 /* "the" at j: "the 5th", "the 3rd of April", "the day before", "the
  * previous day", "the end of March", "the weekend". */
-static size_t p_the(const sc *c, size_t j, int lic, ex *e)
+static size_t p_the(sc *c, size_t j, int lic, ex *e)
 {
     lx a = lex(c, j + 1);
     if (a.cls == L_NUM && a.ord) {
@@ -633,7 +694,7 @@ static size_t p_the(const sc *c, size_t j, int lic, ex *e)
 }
 
 /* The expression proper at j, after any preposition. */
-static size_t p_core(const sc *c, size_t j, int lic, ex *e)
+static size_t p_core(sc *c, size_t j, int lic, ex *e)
 {
     lx a = lex(c, j);
     switch (a.cls) {
@@ -699,7 +760,7 @@ static size_t p_core(const sc *c, size_t j, int lic, ex *e)
 }
 
 /* A whole expression anchored at token i; fills *e and returns 1. */
-static int p_expr(const sc *c, size_t i, ex *e)
+static int p_expr(sc *c, size_t i, ex *e)
 {
     size_t j = i;
     int lic = LIC_NONE, night = 0, into = 0;
@@ -733,12 +794,31 @@ static int p_expr(const sc *c, size_t i, ex *e)
     return 1;
 }
 
+/* Whether a token of this class may begin an expression: most tokens are
+ * rejected here with one look-up. */
+static int may_start(lx a)
+{
+    switch (a.cls) {
+    case L_NUM: case L_NUMW: case L_MONTH: case L_WDAY:
+        return 1;
+    case L_KW:
+        switch (a.v) {
+        case K_ON: case K_IN: case K_DURING: case K_OVER: case K_AT: case K_OVERNIGHT:
+        case K_THE: case K_NIGHT: case K_YESTERDAY: case K_TODAY: case K_TOMORROW:
+        case K_LAST: case K_THIS: case K_NEXT: case K_EARLIER: case K_LATER: case K_EARLY:
+        case K_LATE: case K_MID: case K_END: case K_BEGIN:
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 /* The next expression at or after *i; advances *i past it. */
-static int scan_next(const sc *c, size_t *i, ex *e)
+static int scan_next(sc *c, size_t *i, ex *e)
 {
     for (; *i < c->n; (*i)++) {
-        const sr_token *k = &c->tk[*i];
-        if ((k->flags & SR_TOK_PUNCT) || k->end - k->start > 10)
+        if (!may_start(lex(c, *i)))
             continue;
         if (p_expr(c, *i, e)) {
             *i = e->tok1;
@@ -901,7 +981,7 @@ int sr_date_find_src(const char *text, const sr_token *toks, size_t ntok, size_t
         return 0;
     if (near >= ntok)
         near = ntok - 1;
-    sc c = {text, toks, ntok};
+    sc c = {.t = text, .tk = toks, .n = ntok};
     ex e, before;
     int have_before = 0;
     size_t i = 0;
@@ -939,7 +1019,7 @@ int sr_date_resolve_src(const char *expr, sr_ymd docdate, int source, sr_date_ma
     sr_text_split(expr, strlen(expr), &sp);
     int found = 0, rc = 0;
     for (size_t s = 0; s < sp.nsents && !found; s++) {
-        sc c = {expr, sp.toks + sp.sents[s].tok0, sp.sents[s].ntok};
+        sc c = {.t = expr, .tk = sp.toks + sp.sents[s].tok0, .n = sp.sents[s].ntok};
         size_t i = 0;
         ex e;
         if (scan_next(&c, &i, &e)) {
@@ -1027,7 +1107,7 @@ sr_ymd sr_date_of_document(const char *published, const char *text, size_t len, 
     }
     sr_text_split(text, top, &sp);
     for (size_t s = 0; s < sp.nsents && !v; s++) {
-        sc c = {text, sp.toks + sp.sents[s].tok0, sp.sents[s].ntok};
+        sc c = {.t = text, .tk = sp.toks + sp.sents[s].tok0, .n = sp.sents[s].ntok};
         size_t i = 0;
         ex e;
         while (!v && scan_next(&c, &i, &e)) {
@@ -1050,7 +1130,7 @@ sr_ymd sr_date_of_document(const char *published, const char *text, size_t len, 
     }
     sr_text_split(text, len, &sp);
     for (size_t s = 0; s < sp.nsents; s++) {
-        sc c = {text, sp.toks + sp.sents[s].tok0, sp.sents[s].ntok};
+        sc c = {.t = text, .tk = sp.toks + sp.sents[s].tok0, .n = sp.sents[s].ntok};
         size_t i = 0;
         ex e;
         while (scan_next(&c, &i, &e)) {
