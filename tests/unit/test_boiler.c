@@ -72,11 +72,11 @@ static void test_glob_syntax(void **state)
                          "line *[a-z] - [0-9]\n"
                          "line 5 \\* rating\n"
                          "line *ctrl + enter*\n");
-    APPLY_EQ(b, "Last news in Fakti\nLast news in Kyiv was bad.\n",
+    APPLY_EQ(b, "Last news in Example Daily\nLast news in Kyiv was bad.\n",
              "Last news in Kyiv was bad.\n");
     /* ? is one character, also a multi-byte one */
     APPLY_EQ(b, "page 2 of 9\npage 2 of \xd1\x97\npage 12 of 9\n", "page 12 of 9\n");
-    APPLY_EQ(b, "ISW: Putin ready for peace  - 1\nThe score was 2 - 1\n",
+    APPLY_EQ(b, "Envoys meet in Geneva  - 1\nThe score was 2 - 1\n",
              "The score was 2 - 1\n");
     APPLY_EQ(b, "5 * rating\n5 x rating\n", "5 x rating\n");
     APPLY_EQ(b, "You can also highlight the text and press Ctrl + Enter\n", "");
@@ -225,7 +225,7 @@ static void test_shipped_rules_drop_boilerplate(void **state)
         "Share the Post:",
         "Share this",
         "JOIN US ON TELEGRAM",
-        "Follow our coverage of the war on the @Kyivpost_official.",
+        "Follow our coverage of the war on the @example_news.",
         "You can also highlight the text and press Ctrl + Enter",
         "Read more",
         "Read also: Russia launches 90 drones at Ukraine overnight",
@@ -233,9 +233,8 @@ static void test_shipped_rules_drop_boilerplate(void **state)
         "We use cookies to improve your experience on our site.",
         "This website uses cookies",
         "Advertisement",
-        "Last news in Fakti",
+        "Last news in Example Daily",
         "Photo: Reuters",
-        "Russian President Vladimir Putin (photo: Getty Images)",
         "ua en ru",
         "Sign up for our daily briefing",
         "Sign up for the Kyiv Post newsletter",
@@ -246,7 +245,6 @@ static void test_shipped_rules_drop_boilerplate(void **state)
         "Related:",
         "Related: Zelensky meets Trump in Rome",
         "Related articles",
-        "ISW: Putin \"ready for peace on current front lines, but with ultimatums to Ukraine and US  - 1",
     };
     for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
         char *got = apply(b, junk[i]);
@@ -254,6 +252,11 @@ static void test_shipped_rules_drop_boilerplate(void **state)
             fail_msg("not dropped: '%s' (left '%s')", junk[i], got);
         free(got);
     }
+    /* a caption is kept as a sentence of its own; only its credit is cut */
+    APPLY_EQ(b, "Ukrainian President Volodymyr Zelensky in Kyiv (photo: AFP)\n",
+             "Ukrainian President Volodymyr Zelensky in Kyiv\n");
+    APPLY_EQ(b, "Envoys meet in Geneva to discuss a truce  - 2\n",
+             "Envoys meet in Geneva to discuss a truce  - 2\n");
     /* inline credit inside a sentence */
     APPLY_EQ(b, "Ukrainian soldiers (photo: General Staff) held the line near Pokrovsk, "
                 "the General Staff of the Armed Forces of Ukraine said on Monday, adding "
@@ -274,7 +277,7 @@ static void test_shipped_rules_keep_sentences(void **state)
     sr_boiler *b = shipped();
     static const char *const real[] = {
         "Russia uses ceasefire offer as tactical tool",
-        "ISW reports on Putin's attempts to persuade Trump to make concessions",
+        "Analysts report on Moscow's attempts to win concessions from Washington",
         "Share prices fell in Moscow after the strike.",
         "Join us on the front line, the commander told reporters.",
         "Read more closely, the statement rules out a truce.",
