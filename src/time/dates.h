@@ -4,7 +4,8 @@
  * "Monday, March 17", "yesterday", "last week", "in December 2023",
  * "on March 11-13", "overnight on April 2 to 3").
  *
- *   dates.c     the whole of it: expression scanner and calendar arithmetic
+ *   dates.c     calendar arithmetic, resolution, document date, public calls
+ *   scan.c      the expression scanner: lexicon and grammar (scan.h, internal)
  */
 #ifndef SR_DATES_H
 #define SR_DATES_H
@@ -75,6 +76,11 @@ void sr_ymd_format(sr_ymd d, char buf[11]);
 int sr_date_find_src(const char *text, const sr_token *toks, size_t ntok, size_t near,
                      sr_ymd docdate, int source, sr_date_match *out);
 int sr_date_resolve_src(const char *expr, sr_ymd docdate, int source, sr_date_match *out);
+
+/* sr_date_of_document over the sentences and tokens the caller already has:
+ * sp must be sr_text_split(text, len). sp NULL splits text itself. */
+sr_ymd sr_date_of_document_split(const char *published, const char *text, size_t len,
+                                 const sr_split *sp, int *source);
 
 /* Parses a "YYYY-MM-DD" prefix of s (years 1900-2100, a real calendar
  * date); 0 if s is NULL or not one. */

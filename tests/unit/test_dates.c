@@ -354,6 +354,15 @@ static void test_document_date(void **state)
             fail_msg("%s: got %s (%s), expected %s (%s)", c->name, got,
                      sr_docdate_source_name(src), c->want ? c->want : "none",
                      sr_docdate_source_name(c->source));
+        /* the same over the caller's own split */
+        sr_split sp = {0};
+        sr_text_split(c->text, strlen(c->text), &sp);
+        int src2 = -1;
+        sr_ymd v2 = sr_date_of_document_split(c->published, c->text, strlen(c->text), &sp, &src2);
+        if (v2 != v || src2 != src)
+            fail_msg("%s: over a split: got %d (%s), expected %d (%s)", c->name, (int)v2,
+                     sr_docdate_source_name(src2), (int)v, sr_docdate_source_name(src));
+        sr_split_free(&sp);
     }
     /* a dateline beyond the first lines is not one */
     char text[4096] = "";
