@@ -120,6 +120,14 @@ SR_API int sr_input_open(const char *const *paths, size_t npaths,
 SR_API int sr_input_next(sr_input *in, sr_doc **doc, sr_err *err);
 SR_API void sr_input_free(sr_input *in);
 
+/* The same in two steps, for parallel readers: sr_input_next_item reads one
+ * raw item (a file, or one JSONL line) on the reading thread; sr_item_doc
+ * parses it into a document on any thread (its errors name FILE:LINE). */
+typedef struct sr_item sr_item;
+SR_API int sr_input_next_item(sr_input *in, sr_item **item, sr_err *err);
+SR_API int sr_item_doc(const sr_item *item, sr_doc **doc, sr_err *err);
+SR_API void sr_item_free(sr_item *item);
+
 /* ---- Coding ------------------------------------------------------------ */
 
 typedef struct sr_events sr_events;

@@ -1,7 +1,9 @@
 /* cmd_code.c — `sitrep code`: reads documents, codes them on N worker
  * threads and writes events as JSON Lines in input order, so the output of
- * -j N is byte-identical to -j 1. The main thread reads and writes; workers
- * only code. A bounded ring of slots keeps memory flat on huge feeds. */
+ * -j N is byte-identical to -j 1. The main thread reads raw items (files,
+ * JSONL lines) and writes results, warnings and errors in input order;
+ * workers parse, normalise and code. A bounded ring of slots keeps memory
+ * flat on huge feeds. */
 #include "cli.h"
 
 #include <errno.h>
@@ -29,15 +31,19 @@ static const char HELP[] =
     "2 usage or output error, 3 bad dictionary.\n";
 
 typedef struct {
-    sr_doc *doc;
+    sr_item *item;      /* raw input, owned */
+    sr_doc *doc;        /* parsed document, or NULL after an error */
+    char *err;          /* "FILE:LINE: reason" when the item was unreadable */
     char *out;          /* JSON Lines of the document's events */
     size_t len;
+    size_t nevents;     /* lines in out */
     int state;          /* 0 empty, 1 ready to code, 2 coded */
 } slot;
 
 typedef struct {
     const sr_dict *dict;
     unsigned flags;     /* SR_CODE_* */
+    const char *published; /* --published, or NULL */
     slot *slots;
     size_t cap;
     size_t next_read, next_code, next_write;
@@ -46,14 +52,22 @@ typedef struct {
     pthread_cond_t ready, done;
 } pipeline;
 
-static void code_one(const sr_dict *dict, unsigned flags, slot *s)
+static void code_one(const sr_dict *dict, unsigned flags, const char *published, slot *s)
 {
     sr_events *ev = NULL;
     sr_err err = {0};
     s->out = NULL;
     s->len = 0;
-    if (sr_code_doc(dict, s->doc, flags, &ev, &err) == SR_OK)
-        sr_events_to_jsonl(ev, &s->out, &s->len, &err);
+    if (sr_item_doc(s->item, &s->doc, &err) != SR_OK) {
+        char msg[1200];
+        s->err = strdup(sr_err_format(&err, msg, sizeof msg));
+        return;
+    }
+    if (published)
+        sr_doc_set_default_date(s->doc, published);
+    if (sr_code_doc(dict, s->doc, flags, &ev, &err) == SR_OK &&
+        sr_events_to_jsonl(ev, &s->out, &s->len, &err) == SR_OK)
+        s->nevents = sr_events_count(ev);
     sr_events_free(ev);
 }
 
@@ -67,8 +81,10 @@ static void *worker(void *arg)
         if (p->next_code == p->next_read && p->eof)
             break;
         slot *s = &p->slots[p->next_code++ % p->cap];
+        if (s->state == 2)
+            continue; /* an unreadable item: nothing to code */
         pthread_mutex_unlock(&p->mu);
-        code_one(p->dict, p->flags, s);
+        code_one(p->dict, p->flags, p->published, s);
         pthread_mutex_lock(&p->mu);
         s->state = 2;
         pthread_cond_broadcast(&p->done);
@@ -82,6 +98,7 @@ typedef struct {
     size_t docs, events, bytes;
     struct timespec last;
     int write_failed;
+    int bad_input;      /* some item could not be read */
 } progress;
 
 static void show_progress(progress *pr, int final)
@@ -98,15 +115,31 @@ static void show_progress(progress *pr, int final)
             (double)pr->bytes / 1e6, pr->events, final ? "\n" : "");
 }
 
+static void print_warnings(const sr_doc *doc, int quiet)
+{
+    if (quiet)
+        return;
+    for (size_t i = 0; i < sr_doc_warning_count(doc); i++)
+        cli_error("%s: %s", sr_doc_id(doc), sr_doc_warning(doc, i));
+}
+
 /* Writes one coded slot (called by the main thread only, in order). */
 static void flush_slot(slot *s, progress *pr)
 {
+    sr_item_free(s->item);
+    if (s->err) {
+        cli_error("%s", s->err);
+        free(s->err);
+        pr->bad_input = 1;
+        memset(s, 0, sizeof *s);
+        return;
+    }
+    print_warnings(s->doc, pr->quiet);
     if (s->len && fwrite(s->out, 1, s->len, stdout) != s->len && !pr->write_failed) {
         cli_error("<stdout>: write error: %s", strerror(errno));
         pr->write_failed = 1;
     }
-    for (size_t i = 0; i < s->len; i++)
-        pr->events += s->out[i] == '\n';
+    pr->events += s->nevents;
     pr->docs++;
     size_t len;
     sr_doc_text(s->doc, &len);
@@ -115,14 +148,6 @@ static void flush_slot(slot *s, progress *pr)
     sr_doc_free(s->doc);
     memset(s, 0, sizeof *s);
     show_progress(pr, 0);
-}
-
-static void print_warnings(const sr_doc *doc, int quiet)
-{
-    if (quiet)
-        return;
-    for (size_t i = 0; i < sr_doc_warning_count(doc); i++)
-        cli_error("%s: %s", sr_doc_id(doc), sr_doc_warning(doc, i));
 }
 
 int cmd_code(int argc, char **argv)
@@ -198,9 +223,8 @@ int cmd_code(int argc, char **argv)
     }
     progress pr = {.quiet = quiet, .tty = isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &pr.last);
-    int bad_input = 0;
 
-    pipeline p = {.dict = dict, .flags = flags, .cap = (size_t)jobs * 8};
+    pipeline p = {.dict = dict, .flags = flags, .published = published, .cap = (size_t)jobs * 8};
     p.slots = calloc(p.cap, sizeof *p.slots);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.ready, NULL);
@@ -211,22 +235,29 @@ int cmd_code(int argc, char **argv)
         pthread_create(&th[t], NULL, worker, &p);
 
     for (;;) {
-        sr_doc *doc = NULL;
-        rc = sr_input_next(in, &doc, &err);
+        sr_item *item = NULL;
+        rc = sr_input_next_item(in, &item, &err);
         if (rc == SR_DONE)
             break;
         if (rc != SR_OK) {
-            cli_error("%s", sr_err_format(&err, msg, sizeof msg));
-            bad_input = 1;
+            /* a missing file: report it after what was read before it */
+            slot s = {.err = strdup(sr_err_format(&err, msg, sizeof msg)), .state = 2};
             memset(&err, 0, sizeof err);
+            if (!threaded) {
+                flush_slot(&s, &pr);
+                continue;
+            }
+            pthread_mutex_lock(&p.mu);
+            while (p.next_read - p.next_write >= p.cap)
+                pthread_cond_wait(&p.done, &p.mu);
+            p.slots[p.next_read % p.cap] = s;
+            p.next_read++;
+            pthread_mutex_unlock(&p.mu);
             continue;
         }
-        if (published)
-            sr_doc_set_default_date(doc, published);
-        print_warnings(doc, quiet);
         if (!threaded) {
-            slot s = {.doc = doc};
-            code_one(dict, flags, &s);
+            slot s = {.item = item};
+            code_one(dict, flags, published, &s);
             flush_slot(&s, &pr);
             continue;
         }
@@ -245,7 +276,7 @@ int cmd_code(int argc, char **argv)
                 break;
             pthread_cond_wait(&p.done, &p.mu);
         }
-        p.slots[p.next_read % p.cap] = (slot){.doc = doc, .state = 1};
+        p.slots[p.next_read % p.cap] = (slot){.item = item, .state = 1};
         p.next_read++;
         pthread_cond_signal(&p.ready);
         pthread_mutex_unlock(&p.mu);
@@ -283,5 +314,5 @@ int cmd_code(int argc, char **argv)
     free(paths);
     if (pr.write_failed)
         return EXIT_USAGE;
-    return bad_input ? EXIT_INPUT : EXIT_OK;
+    return pr.bad_input ? EXIT_INPUT : EXIT_OK;
 }

@@ -384,6 +384,7 @@ int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
 #define PATH(name) (snprintf(path, sizeof path, "%s/%s", dir, name), path)
     if ((rc = sr_cameo_load(d, PATH("cameo.tsv"), err)) ||
         (rc = sr_lexicon_load(d, PATH("lexicon.txt"), err)) ||
+        (sr_lexicon_seal(d), 0) ||
         (rc = load_dir(d, "actors", load_actor_file, err)) ||
         (rc = sr_actors_load(d, PATH("agents.txt"), 1, err)) ||
         (rc = load_dir(d, "verbs", sr_verbs_load, err)) ||
@@ -400,7 +401,6 @@ int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
     sr_phrase_index_seal(d->lex_ix);
     sr_phrase_index_seal(d->issue_ix);
     sr_verbs_seal(d);
-    sr_lexicon_seal(d);
     *out = d;
     return SR_OK;
 }

@@ -86,6 +86,9 @@ int sr_lexicon_load(sr_dict *d, const char *path, sr_err *err)
     return sr_dict_read_lines(path, 1, lexicon_line, d, err);
 }
 
+/* Builds the word -> classes table. Called right after lexicon.txt is read:
+ * every lexicon word has an id by then, and words interned later (actor
+ * and pattern words) have no class, so lookups past the end answer 0. */
 void sr_lexicon_seal(sr_dict *d)
 {
     free(d->lex);

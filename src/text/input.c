@@ -450,6 +450,30 @@ struct sr_input {
     lines jl;               /* the open JSONL stream, if any */
 };
 
+/* One raw input item: a whole .txt/.html file or one JSONL line, read by
+ * the (single) reader and turned into a document by sr_item_doc on any
+ * thread, so that JSON parsing and normalisation scale with -j. */
+struct sr_item {
+    int jsonl;              /* 1: a JSONL line; 0: a file's bytes */
+    int is_html;            /* file items */
+    char *bytes;            /* owned */
+    size_t len;
+    char *name;             /* file path or "<stdin>", owned */
+    long lineno;            /* JSONL line number */
+    char *id;               /* file items: the file name without extension */
+    const sr_dict *dict;    /* borrowed */
+};
+
+void sr_item_free(sr_item *it)
+{
+    if (!it)
+        return;
+    free(it->bytes);
+    free(it->name);
+    free(it->id);
+    free(it);
+}
+
 /* Kind of file by extension (case-insensitive), K_UNKNOWN if none. */
 static int file_kind(const char *path)
 {
@@ -659,10 +683,9 @@ static const char *opt_string(json_t *root, const char *key, sr_buf *warn)
 }
 
 /* Turns one JSONL line into a document. Errors name the file and line. */
-static int jsonl_doc(sr_input *in, const char *line, size_t n, sr_doc **doc,
+static int jsonl_doc(const sr_item *l, const char *line, size_t n, sr_doc **doc,
                      sr_err *err)
 {
-    lines *l = &in->jl;
     badlist bad = {{0}, 0};
     sr_buf fixed = {0}, warn = {0};
     if (!clean_utf8(line, n)) {
@@ -736,7 +759,7 @@ static int jsonl_doc(sr_input *in, const char *line, size_t n, sr_doc **doc,
     sr_buf_printf(&origin, "%s:%ld", l->name, l->lineno);
     meta.origin = origin.p;
     rc = sr_doc_new(&meta, json_string_value(body), json_string_length(body),
-                    is_html, in->dict, doc, err);
+                    is_html, l->dict, doc, err);
     sr_buf_free(&origin);
     if (rc) {
         if (err) {
@@ -771,8 +794,8 @@ static int is_blank_line(const char *s, size_t n)
     return 1;
 }
 
-/* Next document of the open JSONL stream, SR_DONE at its end. */
-static int jsonl_next(sr_input *in, sr_doc **doc, sr_err *err)
+/* Next line of the open JSONL stream as an item, SR_DONE at its end. */
+static int jsonl_next(sr_input *in, sr_item **item, sr_err *err)
 {
     lines *l = &in->jl;
     for (;;) {
@@ -788,7 +811,15 @@ static int jsonl_next(sr_input *in, sr_doc **doc, sr_err *err)
                               "line is longer than the 64 MiB limit; skipped");
         if (is_blank_line(l->line.p, l->line.n))
             continue;
-        return jsonl_doc(in, l->line.p, l->line.n, doc, err);
+        sr_item *it = sr_xcalloc(1, sizeof *it);
+        it->jsonl = 1;
+        it->bytes = sr_xstrndup(l->line.p, l->line.n);
+        it->len = l->line.n;
+        it->name = sr_xstrdup(l->name);
+        it->lineno = l->lineno;
+        it->dict = in->dict;
+        *item = it;
+        return SR_OK;
     }
 }
 
@@ -840,7 +871,7 @@ static int read_doc_file(const char *path, char **out, size_t *len, sr_err *err)
 
 /* Starts on one path: a single document (returned), or a directory or
  * JSONL stream that the caller then drains (SR_DONE here), or an error. */
-static int open_path(sr_input *in, const char *path, int listed, sr_doc **doc,
+static int open_path(sr_input *in, const char *path, int listed, sr_item **item,
                      sr_err *err)
 {
     if (!listed && !strcmp(path, "-")) {
@@ -868,12 +899,26 @@ static int open_path(sr_input *in, const char *path, int listed, sr_doc **doc,
     int rc = read_doc_file(path, &bytes, &len, err);
     if (rc)
         return rc;
-    char *id = file_id(path);
-    sr_doc_meta meta = {.id = id, .origin = path};
-    rc = sr_doc_new(&meta, bytes, len, kind == K_HTML, in->dict, doc, err);
-    free(id);
-    free(bytes);
-    return rc;
+    sr_item *it = sr_xcalloc(1, sizeof *it);
+    it->bytes = bytes;
+    it->len = len;
+    it->is_html = kind == K_HTML;
+    it->name = sr_xstrdup(path);
+    it->id = file_id(path);
+    it->dict = in->dict;
+    *item = it;
+    return SR_OK;
+}
+
+int sr_item_doc(const sr_item *it, sr_doc **doc, sr_err *err)
+{
+    if (!it || !doc)
+        return sr_err_set(err, SR_USAGE, NULL, 0, "sr_item_doc: NULL argument");
+    *doc = NULL;
+    if (it->jsonl)
+        return jsonl_doc(it, it->bytes, it->len, doc, err);
+    sr_doc_meta meta = {.id = it->id, .origin = it->name};
+    return sr_doc_new(&meta, it->bytes, it->len, it->is_html, it->dict, doc, err);
 }
 
 int sr_input_next(sr_input *in, sr_doc **doc, sr_err *err)
@@ -881,10 +926,23 @@ int sr_input_next(sr_input *in, sr_doc **doc, sr_err *err)
     if (!in || !doc)
         return sr_err_set(err, SR_USAGE, NULL, 0, "sr_input_next: NULL argument");
     *doc = NULL;
+    sr_item *it = NULL;
+    int rc = sr_input_next_item(in, &it, err);
+    if (rc == SR_OK)
+        rc = sr_item_doc(it, doc, err);
+    sr_item_free(it);
+    return rc;
+}
+
+int sr_input_next_item(sr_input *in, sr_item **item, sr_err *err)
+{
+    if (!in || !item)
+        return sr_err_set(err, SR_USAGE, NULL, 0, "sr_input_next_item: NULL argument");
+    *item = NULL;
     for (;;) {
         int rc;
         if (in->jl.f) {
-            rc = jsonl_next(in, doc, err);
+            rc = jsonl_next(in, item, err);
             if (rc != SR_DONE)
                 return rc;
             close_lines(&in->jl);
@@ -896,10 +954,10 @@ int sr_input_next(sr_input *in, sr_doc **doc, sr_err *err)
                 continue;
             }
             char *p = join_path(in->dir, in->names[in->next_name++]);
-            rc = open_path(in, p, 1, doc, err);
+            rc = open_path(in, p, 1, item, err);
             free(p);
         } else if (in->next_path < in->npaths) {
-            rc = open_path(in, in->paths[in->next_path++], 0, doc, err);
+            rc = open_path(in, in->paths[in->next_path++], 0, item, err);
         } else
             return SR_DONE;
         if (rc != SR_DONE)
