@@ -534,7 +534,9 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
         if (mi >= 0) {
             const mention *m = &c->m[mi];
             t = m->t0;
-            if (m->source_only || m->in_pp || (m->modifier && !m->possessive))
+            /* "despite the US's commitment to resume ...": a possessor is
+             * the agent of its noun even inside a prepositional phrase */
+            if (m->source_only || (m->in_pp && !m->possessive) || (m->modifier && !m->possessive))
                 continue;
             return mi;
         }
@@ -592,6 +594,10 @@ static int find_target(const coder *c, const sr_sentence *s, uint32_t from, int 
     for (uint32_t t = from; t < s->ntok && t < from + TARGET_REACH; t++) {
         if ((is_boundary(c, s, t) && !is_dash(c, s, t)) || LEX(c->ti[t], SR_LEX_COMPLEMENT) ||
             LEX(c->ti[t], SR_LEX_CONTRAST))
+            return -1;
+        /* a comma ends the object unless a list goes on ("..., including X") */
+        if (tok_is(c, s, t, ",") && t + 1 < s->ntok && !tok_is(c, s, t + 1, "including") &&
+            !tok_is(c, s, t + 1, "and") && !tok_is(c, s, t + 1, "or") && c->ti[t + 1].mention < 0)
             return -1;
         int mi = c->ti[t].mention;
         if (mi < 0) {
