@@ -60,6 +60,16 @@ void sr_ymd_format(sr_ymd d, char buf[11]);
 
 /* ---- additions to the interface above ---- */
 
+/* Details of sr_date_find. The expression chosen is the first one after
+ * `near` if no clause break (, ; : . brackets, quotes, dashes, "that",
+ * "which", "when", "after", ...) comes between them, else the last one
+ * before `near`, else the first one after; one that contains `near` wins
+ * outright. near >= ntok counts as the last token. Weeks start on Monday.
+ * "On Tuesday" in a Tuesday article is that day ("last Tuesday" the week
+ * before); a month-day after docdate is of the previous year; "Monday,
+ * March 17" takes the year nearest docdate where the weekday fits; a
+ * range ("March 11-13") gives its first day. */
+
 /* sr_date_find and sr_date_resolve told where docdate came from (source is
  * SR_DOCDATE_*, as set by sr_date_of_document); sr_date_find/resolve are
  * these with SR_DOCDATE_PUBLISHED. With SR_DOCDATE_INFERRED docdate is only
