@@ -1,0 +1,643 @@
+/* match.c — place names in tokenized sentences (sr_geo_match) and free-text
+ * candidate lookup (sr_geo_lookup), over the index gazetteer.c serves.
+ *
+ * Matching runs in three passes over the sentence:
+ *  1. spans: at each capitalised word not marked skip, the longest run of
+ *     words (joined by spaces, glued hyphens or apostrophes) whose folded
+ *     form is a key of the index, subject to the accident filters below;
+ *     then the words around it: a relative phrase before ("near", "10 km
+ *     east of", "outskirts of"), a suffix after ("Oblast", "regions",
+ *     "district", "direction"), and whether only list separators (",",
+ *     "and", "or") stand between it and the previous span;
+ *  2. lists: a relative phrase carries forward through its list ("near
+ *     Lyman, Toretsk and Kurakhove"), a plural suffix carries backward
+ *     ("Kursk and Belgorod regions");
+ *  3. each span takes its best-scoring candidate (see score()).
+ * Accident filters for one-word names: stop words (dict/place_stopwords.txt,
+ * compiled into the index), a capitalised neighbour that makes the word part
+ * of a person's or organisation's name ("Vladimir Putin", "Washington
+ * Post"), a title before it ("President"), sentence-initial capitals, and
+ * small places (population < 1000) that are neither curated nor in a
+ * preferred country. Curated places, countries, subdivisions and national
+ * capitals ("strong" candidates) pass the neighbour and sentence-start tests.
+ */
+#include "geo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORDS 8      /* words in one place name */
+#define MAX_PREFER 16    /* preferred countries, theatre partners included */
+#define NO_RANK (-1)
+
+/* ---- preferred countries ---- */
+
+typedef struct prefs {
+    char cc[MAX_PREFER][4];  /* ISO alpha-3, most relevant first */
+    size_t n;
+} prefs;
+
+static int valid_cc(const char *s)
+{
+    for (int k = 0; k < 3; k++)
+        if (s[k] < 'A' || s[k] > 'Z')
+            return 0;
+    return 1;
+}
+
+static int prefs_rank(const prefs *p, const char cc[3])
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (memcmp(p->cc[i], cc, 3) == 0)
+            return (int)i;
+    return NO_RANK;
+}
+
+static void prefs_add(prefs *p, const char *cc)
+{
+    if (p->n < MAX_PREFER && valid_cc(cc) && prefs_rank(p, cc) == NO_RANK) {
+        memcpy(p->cc[p->n], cc, 3);
+        p->cc[p->n][3] = '\0';
+        p->n++;
+    }
+}
+
+/* The caller's countries in order (only the first three letters count, so
+ * CAMEO actor codes such as "UKRMIL" work), then the theatre partners of
+ * each (dict/places.txt "@theatre" lines: RUS brings UKR, ISR brings PSE). */
+static void prefs_init(prefs *p, const sr_gazetteer *g, const char *const *prefer, size_t n)
+{
+    p->n = 0;
+    for (size_t i = 0; i < n && prefer; i++)
+        if (prefer[i] && strlen(prefer[i]) >= 3)
+            prefs_add(p, prefer[i]);
+    size_t nexplicit = p->n, nth;
+    const sr_geo_theatre *th = sr_geo_theatres(g, &nth);
+    for (size_t i = 0; i < nexplicit; i++)
+        for (size_t t = 0; t < nth; t++) {
+            int member = 0;
+            for (int k = 0; k < 8; k++)
+                if (memcmp(th[t].codes[k], p->cc[i], 4) == 0)
+                    member = 1;
+            for (int k = 0; member && k < 8; k++)
+                if (th[t].codes[k][0])
+                    prefs_add(p, th[t].codes[k]);
+        }
+}
+
+/* ---- scoring ---- */
+
+/* Higher is better. The terms, roughly in order of weight: a preferred
+ * country (4, less 0.3 per rank), what the place is (country 4, capital
+ * 1.5, subdivision seat 1, district seat 0.4, named region 0.5; with admin
+ * set, "Kursk region", a subdivision gains 6, a region 3 and a seat 4), a
+ * name curated in dict/places.txt (2), the place's own name rather than an
+ * alternate (1), and half the decimal log of the population. A subdivision
+ * named like its seat city ("Idlib") thus loses to the city unless the
+ * words around ask for the subdivision: its summed population outweighs the
+ * city's by less than the seat's and own-name terms. */
+static double score(const sr_geo_rec *r, unsigned keyflags, const prefs *p, int admin)
+{
+    double s = 0.0;
+    int rank = prefs_rank(p, r->country);
+    if (rank != NO_RANK)
+        s += 4.0 - 0.3 * (rank < 5 ? rank : 5);
+    switch (r->kind) {
+    case SR_GEO_COUNTRY: s += 4.0; break;
+    case SR_GEO_ADMIN1: s += admin ? 6.0 : 0.0; break;
+    case SR_GEO_REGION: s += admin ? 3.0 : 0.5; break;
+    default:
+        if (r->flags & SR_GEO_CAPITAL)
+            s += 1.5;
+        else if (r->flags & SR_GEO_SEAT)
+            s += 1.0;
+        else if (strncmp(r->fcode, "PPLA2", 5) == 0)
+            s += 0.4;
+        if (admin && (r->flags & (SR_GEO_CAPITAL | SR_GEO_SEAT)))
+            s += 4.0;
+        break;
+    }
+    if (keyflags & SR_GEO_KEY_CURATED)
+        s += 2.0;
+    if (keyflags & (SR_GEO_KEY_PRIMARY | SR_GEO_KEY_CURATED))
+        s += 1.0;
+    s += 0.5 * log10((double)r->population + 1.0);
+    return s;
+}
+
+typedef struct pick {
+    const sr_geo_rec *rec;
+    unsigned keyflags;
+    double score;
+} pick;
+
+static pick best_of(const sr_gazetteer *g, const sr_geo_key *run, size_t nrun, const prefs *p,
+                    int admin, int curated_only)
+{
+    size_t np;
+    const sr_geo_rec *places = sr_geo_places(g, &np);
+    pick b = {NULL, 0, -1e9};
+    for (size_t i = 0; i < nrun; i++) {
+        unsigned kf = run[i].info >> 24;
+        const sr_geo_rec *r = &places[run[i].info & 0xFFFFFFu];
+        if (curated_only && !(kf & SR_GEO_KEY_CURATED))
+            continue;
+        double s = score(r, kf, p, admin);
+        if (s > b.score) {
+            b.rec = r;
+            b.keyflags = kf;
+            b.score = s;
+        }
+    }
+    return b;
+}
+
+static int strong(const sr_geo_rec *r, unsigned keyflags)
+{
+    return (r->flags & (SR_GEO_CURATED | SR_GEO_CAPITAL)) || (keyflags & SR_GEO_KEY_CURATED) ||
+           r->kind != SR_GEO_SETTLEMENT;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* never cut a UTF-8 sequence */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+enum { WANT_NONE = 0, WANT_ADMIN = 1, WANT_NEAR = 2 };
+
+/* Fills out from r; want is what the words around the name asked for. */
+static void fill(const sr_gazetteer *g, const sr_geo_rec *r, int want, sr_place *out)
+{
+    memset(out, 0, sizeof *out);
+    copy_str(out->name, sizeof out->name, sr_geo_str(g, r->name));
+    out->lat = r->lat;
+    out->lon = r->lon;
+    memcpy(out->country, r->country, 3);
+    out->country[3] = '\0';
+    copy_str(out->admin1, sizeof out->admin1, sr_geo_str(g, r->admin1));
+    out->geonames_id = (long)r->geonames_id;
+    if (r->geonames_id == 0)
+        copy_str(out->supplement_id, sizeof out->supplement_id, sr_geo_str(g, r->supp));
+    out->population = (long)r->population;
+    if (r->kind == SR_GEO_COUNTRY) {
+        out->precision = SR_PLACE_COUNTRY;
+    } else if (r->kind == SR_GEO_ADMIN1 || r->kind == SR_GEO_REGION) {
+        out->precision = SR_PLACE_ADMIN1;
+    } else if ((want & WANT_ADMIN) && (r->flags & (SR_GEO_SEAT | SR_GEO_CAPITAL))) {
+        /* "Sumy region" read as the subdivision whose seat is Sumy */
+        out->precision = SR_PLACE_ADMIN1;
+        if (out->admin1[0])
+            copy_str(out->name, sizeof out->name, out->admin1);
+    } else if (want) {
+        out->precision = SR_PLACE_NEAR;
+    } else {
+        out->precision = SR_PLACE_SETTLEMENT;
+    }
+}
+
+/* ---- words around names ---- */
+
+static const char *const NEAR_BEFORE[] = {"near", "outside", "around", "towards", "toward",
+                                          "nearby", "approaching", "between", "beyond", NULL};
+static const char *const OF_HEADS[] = {"outskirts", "suburbs", "vicinity", "environs", "edge",
+                                       "outside", "direction", "area", "approaches", "west",
+                                       "east", "north", "south", "northeast", "northwest",
+                                       "southeast", "southwest", NULL};
+static const char *const TO_HEADS[] = {"close", "closer", "next", "approaches", "adjacent", NULL};
+static const char *const UNITS[] = {"km", "kilometres", "kilometers", "kilometre", "kilometer",
+                                    "miles", "mile", "mi", "metres", "meters", "m", NULL};
+static const char *const COMPASS2[] = {"east", "west", NULL};
+static const char *const COMPASS1[] = {"north", "south", NULL};
+static const char *const AFTER[] = {"direction", "axis", "sector", "front", "frontline",
+                                    "outskirts", "area", "suburbs", "environs", NULL};
+static const char *const ADMIN_ONE[] = {"oblast", "region", "province", "governorate", "krai",
+                                        "kray", "state", NULL};
+static const char *const ADMIN_MANY[] = {"oblasts", "regions", "provinces", "governorates",
+                                         "states", NULL};
+static const char *const AREA_SUFFIX[] = {"raion", "rayon", "district", "districts", "county",
+                                          "municipality", "hromada", NULL};
+static const char *const LIST_SEP[] = {",", "and", "or", "&", NULL};
+static const char *const OPENERS[] = {"\"", "(", "[", "'", "-", "--", "\xe2\x80\x94", ":", NULL};
+/* Words that may stand capitalised before a place without making it part
+ * of a name (headlines capitalise every word). */
+static const char *const PREPS[] = {"in", "at", "near", "from", "to", "of", "outside", "around",
+                                    "toward", "towards", "into", "across", "over", "inside", "by",
+                                    "on", "and", "or", "for", "with", "between", "under",
+                                    "beyond", "through", "after", "before", "via", "the",
+                                    "northern", "southern", "eastern", "western", "central",
+                                    "occupied", "liberated", "besieged", "embattled", NULL};
+
+typedef struct sent {
+    const char *text;
+    const sr_token *toks;
+    size_t ntok;
+    const uint8_t *skip;
+} sent;
+
+static int tok_is(const sent *s, size_t i, const char *w)
+{
+    const sr_token *t = &s->toks[i];
+    size_t n = t->end - t->start;
+    if (strlen(w) != n)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (sr_lower((unsigned char)s->text[t->start + k]) != (unsigned char)w[k])
+            return 0;
+    return 1;
+}
+
+static int tok_in(const sent *s, size_t i, const char *const *list)
+{
+    for (; *list; list++)
+        if (tok_is(s, i, *list))
+            return 1;
+    return 0;
+}
+
+static int is_word(const sent *s, size_t i) { return (s->toks[i].flags & SR_TOK_WORD) != 0; }
+static int is_cap(const sent *s, size_t i)
+{
+    return (s->toks[i].flags & (SR_TOK_WORD | SR_TOK_CAP)) == (SR_TOK_WORD | SR_TOK_CAP);
+}
+static int glued(const sent *s, size_t i) { return (s->toks[i].flags & SR_TOK_GLUED) != 0; }
+static int skipped(const sent *s, size_t i) { return s->skip && s->skip[i]; }
+
+static int possessive(const sent *s, size_t i)
+{
+    const sr_token *t = &s->toks[i];
+    size_t n = t->end - t->start;
+    const char *w = s->text + t->start;
+    return n > 2 && w[n - 2] == '\'' && (w[n - 1] == 's' || w[n - 1] == 'S');
+}
+
+static int sentence_initial(const sent *s, size_t i)
+{
+    while (i > 0 && !is_word(s, i - 1) && tok_in(s, i - 1, OPENERS))
+        i--;
+    return i == 0;
+}
+
+static const char *const SETTLEMENT_WORDS[] = {"village", "town", "city", "settlement",
+                                                "hamlet", "villages", "towns", "cities", NULL};
+
+/* A relative phrase ending just before token i ("near", "10 km east of",
+ * "on the outskirts of" -> from "outskirts", "near the village of");
+ * returns its first token or i. */
+static size_t near_before(const sent *s, size_t i)
+{
+    if (i == 0)
+        return i;
+    size_t p = i - 1;
+    /* "near the village of X": look past "the village of" */
+    if (p >= 2 && tok_is(s, p, "of") && tok_in(s, p - 1, SETTLEMENT_WORDS)) {
+        size_t q = p - 1;
+        if (q > 0 && tok_is(s, q - 1, "the"))
+            q--;
+        size_t t0 = near_before(s, q);
+        return t0 < q ? t0 : i;
+    }
+    if (tok_in(s, p, NEAR_BEFORE))
+        return p;
+    if (p == 0)
+        return i;
+    size_t h = p - 1; /* the head word before of/from/to */
+    size_t start;
+    if (tok_is(s, p, "of") && tok_in(s, h, OF_HEADS)) {
+        start = h;
+        /* "north-east of": north, -, east */
+        if (tok_in(s, h, COMPASS2) && h >= 2 && glued(s, h) && tok_is(s, h - 1, "-") &&
+            tok_in(s, h - 2, COMPASS1))
+            start = h - 2;
+    } else if (tok_is(s, p, "to") && tok_in(s, h, TO_HEADS)) {
+        start = h;
+    } else if (tok_is(s, p, "from") && (tok_in(s, h, UNITS) || tok_is(s, h, "away"))) {
+        start = h;
+        if (tok_is(s, h, "away") && h > 0 && tok_in(s, h - 1, UNITS))
+            start = h - 1;
+    } else {
+        return i;
+    }
+    /* "10 km east of": the distance belongs to the phrase */
+    if (start > 0 && tok_in(s, start - 1, UNITS) && !tok_in(s, start, UNITS))
+        start--;
+    if (start > 0 && tok_in(s, start, UNITS) && (s->toks[start - 1].flags & SR_TOK_NUM))
+        start--;
+    return start;
+}
+
+/* The name ends that a span starting at word i may have, shortest first:
+ * words joined by single spaces, or glued hyphens / apostrophes. */
+static size_t span_ends(const sent *s, size_t i, size_t *ends, size_t cap)
+{
+    size_t n = 0, words = 1, j = i;
+    ends[n++] = i + 1;
+    while (n < cap && words < MAX_WORDS) {
+        size_t k = j + 1;
+        if (k >= s->ntok || skipped(s, k))
+            break;
+        if (glued(s, k) && (tok_is(s, k, "-") || tok_is(s, k, "'"))) {
+            if (k + 1 < s->ntok && glued(s, k + 1) && is_word(s, k + 1) && !skipped(s, k + 1)) {
+                j = k + 1;
+                words++;
+                ends[n++] = j + 1;
+                continue;
+            }
+            if (tok_is(s, k, "'")) /* Elektrostal' */
+                ends[n - 1] = k + 1;
+            break;
+        }
+        if (!is_word(s, k) || glued(s, k))
+            break;
+        /* only plain spaces between the words */
+        for (uint32_t b = s->toks[j].end; b < s->toks[k].start; b++)
+            if (s->text[b] != ' ')
+                return n;
+        j = k;
+        words++;
+        ends[n++] = j + 1;
+    }
+    return n;
+}
+
+/* Folds tokens [a, e) into key; a final possessive 's is dropped. */
+static size_t span_key(const sent *s, size_t a, size_t e, char *key)
+{
+    uint32_t from = s->toks[a].start, to = s->toks[e - 1].end;
+    if (possessive(s, e - 1))
+        to -= 2;
+    return sr_geo_fold(s->text + from, to - from, key, SR_GEO_MAX_KEY);
+}
+
+static int is_upper_short(const sent *s, size_t i)
+{
+    const sr_token *t = &s->toks[i];
+    return (t->flags & SR_TOK_UPPER) && t->end - t->start <= 4;
+}
+
+typedef struct span {
+    uint32_t a, b;            /* name tokens [a, b) */
+    uint32_t t0, t1;          /* phrase tokens [t0, t1) */
+    const sr_geo_key *run;    /* the index keys equal to the name */
+    size_t nrun;
+    int curated_only;         /* short all-capitals word: curated names only */
+    int want;                 /* WANT_* */
+    int own_near;             /* a relative phrase before this very name */
+    int plural;               /* "regions" after it */
+    int linked;               /* joined to the previous span by list separators only */
+} span;
+
+/* Is the one-word candidate at i an accident? */
+static int accidental_word(const sent *s, size_t i, const pick *b, const prefs *p)
+{
+    const sr_geo_rec *r = b->rec;
+    int st = strong(r, b->keyflags);
+    int preferred = prefs_rank(p, r->country) != NO_RANK;
+    if (r->kind == SR_GEO_SETTLEMENT && !(r->flags & SR_GEO_CURATED) &&
+        !(b->keyflags & SR_GEO_KEY_CURATED) && !preferred && r->population < 1000)
+        return 1;
+    if (st)
+        return 0;
+    if (sentence_initial(s, i) && !(preferred && r->population >= 1000) &&
+        r->population < 100000)
+        return 1;
+    size_t k = i + 1;
+    while (k < s->ntok && tok_is(s, k, "'")) /* Elektrostal' */
+        k++;
+    if (k < s->ntok && is_cap(s, k) && !glued(s, k) && !tok_in(s, k, ADMIN_ONE) &&
+        !tok_in(s, k, ADMIN_MANY) && !tok_in(s, k, AREA_SUFFIX) && !tok_in(s, k, AFTER) &&
+        !tok_in(s, k, PREPS))
+        return 1; /* "Vladimir Putin", "Washington Post" */
+    if (i > 1 && is_cap(s, i - 1) && !tok_in(s, i - 1, PREPS) && !possessive(s, i - 1) &&
+        !tok_in(s, i - 1, NEAR_BEFORE))
+        return 1; /* "Donald Trump" */
+    return 0;
+}
+
+/* The word before i is a title ("President", "Gen."): the capitalised
+ * words from i on are a person's name. */
+static int after_title(const sr_gazetteer *g, const sent *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t p = i - 1;
+    if (tok_is(s, p, ".") && p > 0)
+        p--;
+    if (!is_word(s, p))
+        return 0;
+    char key[SR_GEO_MAX_KEY];
+    const sr_token *t = &s->toks[p];
+    if (!sr_geo_fold(s->text + t->start, t->end - t->start, key, sizeof key))
+        return 0;
+    return (sr_geo_stopword(g, key) & SR_GEO_KEY_TITLE) != 0;
+}
+
+/* Finds the place name starting at word i, if any, into *sp. */
+static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs *p, span *sp)
+{
+    size_t ends[MAX_WORDS];
+    size_t nends = span_ends(s, i, ends, MAX_WORDS);
+    char key[SR_GEO_MAX_KEY];
+    for (size_t k = nends; k-- > 0;) {
+        size_t e = ends[k];
+        int one_word = k == 0;
+        if (!span_key(s, i, e, key))
+            continue;
+        if (one_word && (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
+            continue;
+        const sr_geo_key *run;
+        size_t nrun = sr_geo_find(g, key, &run);
+        if (nrun == 0)
+            continue;
+        int curated_only = one_word && is_upper_short(s, i);
+        pick b = best_of(g, run, nrun, p, 0, curated_only);
+        if (!b.rec)
+            continue;
+        size_t last = e - 1;
+        while (last > i && !is_word(s, last))
+            last--;
+        if (one_word) {
+            if (accidental_word(s, i, &b, p))
+                continue;
+        } else if (!is_cap(s, last) && !(b.keyflags & SR_GEO_KEY_CURATED)) {
+            continue; /* "Kursk oblast" only where curated; else the suffix rule reads it */
+        }
+        memset(sp, 0, sizeof *sp);
+        sp->a = sp->t0 = (uint32_t)i;
+        sp->b = sp->t1 = (uint32_t)e;
+        sp->run = run;
+        sp->nrun = nrun;
+        sp->curated_only = curated_only;
+        return 1;
+    }
+    return 0;
+}
+
+/* The words after and before the name: suffixes, relative phrases. */
+static void surroundings(const sent *s, span *sp)
+{
+    size_t b = sp->b;
+    if (b < s->ntok && !skipped(s, b) && is_word(s, b)) {
+        if (tok_in(s, b, ADMIN_ONE)) {
+            sp->want |= WANT_ADMIN;
+            sp->t1 = (uint32_t)b + 1;
+        } else if (tok_in(s, b, ADMIN_MANY)) {
+            sp->want |= WANT_ADMIN;
+            sp->plural = 1;
+            sp->t1 = (uint32_t)b + 1;
+        } else if (tok_in(s, b, AREA_SUFFIX) || tok_in(s, b, AFTER)) {
+            sp->want |= WANT_NEAR;
+            sp->t1 = (uint32_t)b + 1;
+        }
+    }
+    size_t t0 = near_before(s, sp->a);
+    if (t0 < sp->a) {
+        sp->t0 = (uint32_t)t0;
+        sp->own_near = 1;
+        sp->want |= WANT_NEAR;
+    }
+}
+
+/* Only list separators between the previous span and this one. */
+static int list_linked(const sent *s, const span *prev, const span *cur)
+{
+    if (prev->t1 >= cur->t0)
+        return 0;
+    for (size_t k = prev->t1; k < cur->t0; k++)
+        if (!tok_in(s, k, LIST_SEP))
+            return 0;
+    return 1;
+}
+
+size_t sr_geo_match(const sr_gazetteer *g, const char *text, const sr_token *toks, size_t ntok,
+                    const uint8_t *skip, const char *const *prefer, size_t nprefer,
+                    sr_place *out, size_t max)
+{
+    if (!g || !text || !toks || ntok == 0 || max == 0)
+        return 0;
+    sent s = {text, toks, ntok, skip};
+    prefs p;
+    prefs_init(&p, g, prefer, nprefer);
+    size_t cap = max < ntok ? max : ntok;
+    span *spans = sr_xmalloc(cap * sizeof *spans);
+    size_t n = 0;
+
+    for (size_t i = 0; i < ntok && n < cap; i++) {
+        if (!is_cap(&s, i) || skipped(&s, i))
+            continue;
+        if (after_title(g, &s, i)) {
+            while (i + 1 < ntok && is_cap(&s, i + 1))
+                i++;
+            continue;
+        }
+        span *sp = &spans[n];
+        if (!find_span(g, &s, i, &p, sp))
+            continue;
+        surroundings(&s, sp);
+        if (n > 0 && spans[n - 1].t1 > sp->t0)
+            sp->t0 = spans[n - 1].t1; /* a phrase never reaches into the previous place */
+        sp->linked = n > 0 && list_linked(&s, &spans[n - 1], sp);
+        i = sp->t1 - 1;
+        n++;
+    }
+
+    for (size_t k = 1; k < n; k++) { /* "near Lyman, Toretsk and Kurakhove" */
+        if (spans[k].linked && !spans[k].own_near && spans[k - 1].own_near) {
+            spans[k].want |= WANT_NEAR;
+            spans[k].own_near = 1;
+        }
+    }
+    for (size_t k = n; k-- > 1;) /* "Kursk and Belgorod regions" */
+        if (spans[k].plural && spans[k].linked) {
+            spans[k - 1].want |= WANT_ADMIN;
+            spans[k - 1].plural = 1;
+        }
+
+    size_t nout = 0;
+    for (size_t k = 0; k < n; k++) {
+        const span *sp = &spans[k];
+        pick b = best_of(g, sp->run, sp->nrun, &p, (sp->want & WANT_ADMIN) != 0,
+                         sp->curated_only);
+        if (!b.rec)
+            continue;
+        fill(g, b.rec, sp->want, &out[nout]);
+        out[nout].tok0 = sp->t0;
+        out[nout].tok1 = sp->t1;
+        nout++;
+    }
+    free(spans);
+    return nout;
+}
+
+/* ---- sr_geo_lookup ---- */
+
+typedef struct cand {
+    const sr_geo_rec *rec;
+    double score;
+} cand;
+
+static int by_score(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+static int word_in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return 1;
+    return 0;
+}
+
+size_t sr_geo_lookup(const sr_gazetteer *g, const char *name, const char *const *prefer,
+                     size_t nprefer, sr_place_candidate *out, size_t max)
+{
+    if (!g || !name || max == 0)
+        return 0;
+    char key[SR_GEO_MAX_KEY];
+    if (!sr_geo_fold(name, strlen(name), key, sizeof key))
+        return 0;
+    prefs p;
+    prefs_init(&p, g, prefer, nprefer);
+    int want = WANT_NONE;
+    const sr_geo_key *run;
+    size_t nrun = sr_geo_find(g, key, &run);
+    if (nrun == 0) { /* "Sumy region", "Pokrovsk district": the town, read as asked */
+        char *sp = strrchr(key, ' ');
+        if (sp && word_in(sp + 1, ADMIN_ONE))
+            want = WANT_ADMIN;
+        else if (sp && (word_in(sp + 1, AREA_SUFFIX) || word_in(sp + 1, AFTER)))
+            want = WANT_NEAR;
+        if (want) {
+            *sp = '\0';
+            nrun = sr_geo_find(g, key, &run);
+        }
+    }
+    if (nrun == 0)
+        return 0;
+    size_t np;
+    const sr_geo_rec *places = sr_geo_places(g, &np);
+    cand *c = sr_xmalloc(nrun * sizeof *c);
+    for (size_t i = 0; i < nrun; i++) {
+        c[i].rec = &places[run[i].info & 0xFFFFFFu];
+        c[i].score = score(c[i].rec, run[i].info >> 24, &p, want == WANT_ADMIN);
+    }
+    qsort(c, nrun, sizeof *c, by_score);
+    size_t n = nrun < max ? nrun : max;
+    for (size_t i = 0; i < n; i++) {
+        fill(g, c[i].rec, want, &out[i].place);
+        out[i].score = c[i].score;
+    }
+    free(c);
+    return n;
+}
