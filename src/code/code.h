@@ -68,6 +68,7 @@ struct sr_events {
     sr_event *ev;                  /* owned */
     size_t n, cap;
     size_t nsents;                 /* sentences in the document */
+    const char *docdate_source;    /* "published", "dateline", "inferred" or NULL */
 };
 
 #endif

@@ -18,6 +18,8 @@
  */
 #include "code.h"
 
+#include "../time/dates.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +63,7 @@ typedef struct coder {
     mention m[MAX_MENTIONS];
     int nm;
     int32_t docdate;         /* yyyymmdd or 0 */
+    int docdate_source;      /* SR_DOCDATE_* */
     /* coreference: the last sentence's first source */
     sr_actor_ref prev;
     int has_prev;
@@ -471,8 +474,8 @@ static int noun_context(const coder *c, const sr_sentence *s, uint32_t k)
     if ((LEX(*p, SR_LEX_DET) && !tok_is(c, s, k - 1, "that")) || tok_is(c, s, k - 1, "'s") ||
         tok_is(c, s, k - 1, "'"))
         return 1;
-    if (LEX(*p, SR_LEX_PREP) && !tok_is(c, s, k - 1, "to") && is_gerund(c, s, k))
-        return 1; /* "an explanation for lifting sanctions": a gerund noun */
+    if (LEX(*p, SR_LEX_PREP) && !tok_is(c, s, k - 1, "to"))
+        return 1; /* "for lifting sanctions", "a ban on strikes": no finite verb follows a preposition */
     if (p->used && !LEX(*p, SR_LEX_PREP) && !LEX(*p, SR_LEX_COMPLEMENT))
         return 1; /* the object of the verb just matched: "drop demands" */
     return p->mention >= 0 && c->m[p->mention].modifier;
@@ -923,6 +926,34 @@ static void emit(coder *c, sr_events *out, const sr_event *e, size_t first_of_se
     out->ev[out->n++] = *e;
 }
 
+/* The event's date: an expression in the sentence nearest the verb, else
+ * the document's date (precision "document") unless that date is only
+ * inferred from the text; an expression the gold leaves undated
+ * ("overnight on April 2 to 3") gives none. */
+static void set_date(const coder *c, const sr_sentence *s, uint32_t v, sr_event *e)
+{
+    sr_date_match dm;
+    memset(&dm, 0, sizeof dm);
+    int prec = SR_DATE_NONE;
+    sr_ymd date = 0;
+    if (sr_date_find_src(c->text, c->split.toks + s->tok0, s->ntok, v, c->docdate,
+                         c->docdate_source, &dm)) {
+        date = dm.date;
+        prec = dm.precision;
+        if (e->nwhy < (int)SR_ARRAY_LEN(e->why) && dm.tok1 > dm.tok0)
+            e->why[e->nwhy++] = (sr_why_tok){c->split.toks[s->tok0 + dm.tok0].start,
+                                             c->split.toks[s->tok0 + dm.tok1 - 1].end, "date",
+                                             NULL, 0, NULL};
+    } else if (dm.tok1 <= dm.tok0 && c->docdate && c->docdate_source != SR_DOCDATE_INFERRED) {
+        date = c->docdate;
+        prec = SR_DATE_DOCUMENT;
+    }
+    if (date) {
+        sr_ymd_format(date, e->date);
+        e->date_precision = sr_date_precision_name(prec);
+    }
+}
+
 static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events *out)
 {
     SR_GROW(c->ti, c->capti, s->ntok + 1);
@@ -1087,11 +1118,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             e.attr_verb_end = c->split.toks[s->tok0 + at.verb].end;
         }
         e.issues = issues;
-        if (c->doc->published) {
-            memcpy(e.date, c->doc->published, 10);
-            e.date[10] = 0;
-            e.date_precision = "document";
-        }
+        set_date(c, s, v, &e);
         add_why(&e, c, s, v, pm.end, "verb", p->file, p->line, p->text);
         if (g.neg_tok)
             add_why(&e, c, s, g.neg_tok - 1, g.neg_tok, "negation", NULL, 0, NULL);
@@ -1184,15 +1211,6 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     }
 }
 
-static int32_t parse_date(const char *s)
-{
-    if (!s || strlen(s) < 10)
-        return 0;
-    int y, m, d;
-    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
-        return 0;
-    return y * 10000 + m * 100 + d;
-}
 
 int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_events **out,
                 sr_err *err)
@@ -1202,9 +1220,10 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
     c.d = dict;
     c.doc = doc;
     c.text = doc->text;
-    c.docdate = parse_date(doc->published);
     c.flags = flags;
     sr_text_split(doc->text, doc->len, &c.split);
+    c.docdate = sr_date_of_document_split(doc->published, doc->text, doc->len, &c.split,
+                                          &c.docdate_source);
 
     sr_events *ev = sr_xcalloc(1, sizeof *ev);
     ev->dict = dict;
@@ -1212,6 +1231,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
     ev->text = doc->text;
     ev->len = doc->len;
     ev->nsents = c.split.nsents;
+    ev->docdate_source = c.docdate_source ? sr_docdate_source_name(c.docdate_source) : NULL;
     for (size_t i = 0; i < c.split.nsents; i++)
         code_sentence(&c, &c.split.sents[i], (uint32_t)i, ev);
 

@@ -153,6 +153,8 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
     put_cstr(b, e->date);
     sr_buf_puts(b, ",\"date_precision\":");
     put_cstr(b, e->date_precision);
+    sr_buf_puts(b, ",\"doc_date_source\":");
+    put_cstr(b, ev->docdate_source);
 
     sr_buf_puts(b, ",\"why\":[");
     first = 1;

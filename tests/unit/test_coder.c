@@ -273,6 +273,33 @@ static void test_issues(void **state)
     json_decref(a);
 }
 
+static void test_dates(void **state)
+{
+    (void)state;
+    /* 2025-04-03 is a Thursday: "on Tuesday" counts back to April 1 */
+    json_t *a = code("Russian drones struck Odesa on Tuesday.", "2025-04-03");
+    json_t *e = find(a, "RUS", "19", NULL);
+    assert_non_null(e);
+    assert_string_equal(str(e, "date", NULL), "2025-04-01");
+    assert_string_equal(str(e, "date_precision", NULL), "day");
+    assert_string_equal(str(e, "doc_date_source", NULL), "published");
+    json_decref(a);
+    /* no expression: the document's date */
+    a = code("Russian drones struck Odesa.", "2025-04-03");
+    e = find(a, "RUS", "19", NULL);
+    assert_non_null(e);
+    assert_string_equal(str(e, "date", NULL), "2025-04-03");
+    assert_string_equal(str(e, "date_precision", NULL), "document");
+    json_decref(a);
+    /* a dateline dates an undated document; overnight ranges stay undated */
+    a = code("April 3, 2025\n\nRussian drones struck Odesa overnight on April 2 to 3.", NULL);
+    e = find(a, "RUS", "19", NULL);
+    assert_non_null(e);
+    assert_true(json_is_null(json_object_get(e, "date")));
+    assert_string_equal(str(e, "doc_date_source", NULL), "dateline");
+    json_decref(a);
+}
+
 static void test_why(void **state)
 {
     (void)state;
@@ -391,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_speculation),  cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_coreference),  cmocka_unit_test(test_tenure),
         cmocka_unit_test(test_issues),       cmocka_unit_test(test_why),
+        cmocka_unit_test(test_dates),
         cmocka_unit_test(test_not_actors),   cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_dict_missing),
     };

@@ -392,7 +392,7 @@ typedef struct fcase {
 } fcase;
 
 static const fcase finds[] = {
-    {"Bloomberg reported on April 3, according to sources in Moscow, that the Kremlin is ready.",
+    {"Reuters reported on April 3, citing two diplomats, that the ministry was ready.",
      "reported", "2025-04-03", 0, "on April 3", "2025-04-03", "day"},
     {"On March 13, Putin rejected the proposal that the US made on March 11.", "rejected",
      "2025-04-03", 0, "On March 13", "2025-03-13", "day"},
@@ -402,15 +402,15 @@ static const fcase finds[] = {
      "2025-04-01", "day"},
     {"Russia struck Kharkiv, killing five, on Tuesday.", "struck", "2025-04-03", 0,
      "on Tuesday", "2025-04-01", "day"},
-    {"At a meeting with US envoy Steve Witkoff on April 11, Putin said that Russia could cede "
-     "its claims.",
-     "cede", "2025-04-23", 0, "on April 11", "2025-04-11", "day"},
-    {"Zelensky said on April 21 that Ukraine remained ready to discuss a 30-day ceasefire.",
+    {"After talks with the Turkish envoy on April 11, Lavrov said that Moscow could drop "
+     "two demands.",
+     "drop", "2025-04-23", 0, "on April 11", "2025-04-11", "day"},
+    {"Sybiha said on April 21 that Kyiv was still ready to discuss an energy truce.",
      "ready", "2025-04-23", 0, "on April 21", "2025-04-21", "day"},
-    {"The US Treasury Department announced on April 2 that the United States lifted sanctions "
-     "on Karina Rotenberg.",
-     "lifted", "2025-04-03", 0, "on April 2", "2025-04-02", "day"},
-    {"Trump announced negotiations with Putin on Tuesday, March 18, and wants to end the war.",
+    {"The EU announced on April 2 that the bloc eased sanctions "
+     "on two shipping firms.",
+     "eased", "2025-04-03", 0, "on April 2", "2025-04-02", "day"},
+    {"Erdogan announced a summit with Aliyev on Tuesday, March 18, and hopes for a deal.",
      "announced", "2025-04-03", 0, "on Tuesday, March 18", "2025-03-18", "day"},
     {"Ukraine agreed to the truce on March 11; Russia rejected it on March 13.", "agreed",
      "2025-04-03", 0, "on March 11", "2025-03-11", "day"},
