@@ -572,23 +572,24 @@ static void supplement_line(ctx *c, const char *path, long ln, char *s)
 
 static void stopword_line(ctx *c, const char *path, long ln, char *s)
 {
-    char *f[3];
     char *hash = strchr(s, '#');
     if (hash)
         *hash = '\0';
-    size_t n = 0;
-    for (char *tok = strtok(s, " \t"); tok && n < 3; tok = strtok(NULL, " \t"))
-        f[n++] = tok;
-    unsigned flags = n == 2 && !strcmp(f[0], "stop")    ? SR_GEO_KEY_STOP
-                     : n == 2 && !strcmp(f[0], "title") ? SR_GEO_KEY_TITLE
-                                                        : 0;
+    char *rest = s;
+    while (*rest && *rest != ' ' && *rest != '\t')
+        rest++;
+    if (*rest)
+        *rest++ = '\0';
+    rest = trim(rest);
+    unsigned flags = !strcmp(s, "stop") ? SR_GEO_KEY_STOP : !strcmp(s, "title") ? SR_GEO_KEY_TITLE : 0;
     char buf[SR_GEO_MAX_KEY];
-    if (!flags) {
-        errorf(c, path, ln, "expected 'stop WORD' or 'title WORD'");
+    if (!flags || !*rest) {
+        errorf(c, path, ln, "expected 'stop WORDS' or 'title WORD'");
         return;
     }
-    if (!sr_geo_fold(f[1], strlen(f[1]), buf, sizeof buf) || strchr(buf, ' ')) {
-        errorf(c, path, ln, "'%s' is not one word", f[1]);
+    if (!sr_geo_fold(rest, strlen(rest), buf, sizeof buf) ||
+        (flags == SR_GEO_KEY_TITLE && strchr(buf, ' '))) {
+        errorf(c, path, ln, "'%s' is not %s", rest, flags == SR_GEO_KEY_TITLE ? "one word" : "a name");
         return;
     }
     SR_GROW(c->stops, c->capstops, c->nstops + 1);

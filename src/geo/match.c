@@ -394,28 +394,32 @@ typedef struct span {
     int linked;               /* joined to the previous span by list separators only */
 } span;
 
-/* Is the one-word candidate at i an accident? */
-static int accidental_word(const sent *s, size_t i, const pick *b, const prefs *p)
+/* Is the candidate named by tokens [i, e) an accident? one_word: a single
+ * word; klen: the length of its key. */
+static int accidental(const sent *s, size_t i, size_t e, int one_word, size_t klen,
+                      const pick *b, const prefs *p)
 {
     const sr_geo_rec *r = b->rec;
-    int st = strong(r, b->keyflags);
+    int curated = (b->keyflags & SR_GEO_KEY_CURATED) != 0;
     int preferred = prefs_rank(p, r->country) != NO_RANK;
-    if (r->kind == SR_GEO_SETTLEMENT && !(r->flags & SR_GEO_CURATED) &&
-        !(b->keyflags & SR_GEO_KEY_CURATED) && !preferred && r->population < 1000)
-        return 1;
-    if (st)
+    if (r->kind == SR_GEO_SETTLEMENT && !curated && !preferred && r->population < 1000)
+        return 1; /* small and far away: "Red Cross", North Carolina */
+    if (one_word && !curated && klen <= 2)
+        return 1; /* "In" (Smidovich), "Ob" */
+    if (one_word && !curated && !(b->keyflags & SR_GEO_KEY_PRIMARY) && !preferred &&
+        r->kind != SR_GEO_COUNTRY)
+        return 1; /* an alternate name abroad: "Africa" (Mahdia), "Rotenberg" */
+    if (strong(r, b->keyflags))
         return 0;
-    if (sentence_initial(s, i) && !(preferred && r->population >= 1000) &&
+    if (one_word && sentence_initial(s, i) && !(preferred && r->population >= 1000) &&
         r->population < 100000)
         return 1;
-    size_t k = i + 1;
-    while (k < s->ntok && tok_is(s, k, "'")) /* Elektrostal' */
-        k++;
+    size_t k = e;
     if (k < s->ntok && is_cap(s, k) && !glued(s, k) && !tok_in(s, k, ADMIN_ONE) &&
         !tok_in(s, k, ADMIN_MANY) && !tok_in(s, k, AREA_SUFFIX) && !tok_in(s, k, AFTER) &&
         !tok_in(s, k, PREPS))
-        return 1; /* "Vladimir Putin", "Washington Post" */
-    if (i > 1 && is_cap(s, i - 1) && !tok_in(s, i - 1, PREPS) && !possessive(s, i - 1) &&
+        return 1; /* "Vladimir Putin", "Washington Post", "New York Times" */
+    if (i > 1 && is_cap(s, i - 1) && !tok_in(s, i - 1, PREPS) &&
         !tok_in(s, i - 1, NEAR_BEFORE))
         return 1; /* "Donald Trump" */
     return 0;
@@ -448,9 +452,8 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
     for (size_t k = nends; k-- > 0;) {
         size_t e = ends[k];
         int one_word = k == 0;
-        if (!span_key(s, i, e, key))
-            continue;
-        if (one_word && (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
+        size_t klen = span_key(s, i, e, key);
+        if (!klen || (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
             continue;
         const sr_geo_key *run;
         size_t nrun = sr_geo_find(g, key, &run);
@@ -463,12 +466,10 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
         size_t last = e - 1;
         while (last > i && !is_word(s, last))
             last--;
-        if (one_word) {
-            if (accidental_word(s, i, &b, p))
-                continue;
-        } else if (!is_cap(s, last) && !(b.keyflags & SR_GEO_KEY_CURATED)) {
+        if (!one_word && !is_cap(s, last) && !(b.keyflags & SR_GEO_KEY_CURATED))
             continue; /* "Kursk oblast" only where curated; else the suffix rule reads it */
-        }
+        if (accidental(s, i, e, one_word, klen, &b, p))
+            continue;
         memset(sp, 0, sizeof *sp);
         sp->a = sp->t0 = (uint32_t)i;
         sp->b = sp->t1 = (uint32_t)e;
@@ -476,6 +477,28 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
         sp->nrun = nrun;
         sp->curated_only = curated_only;
         return 1;
+    }
+    return 0;
+}
+
+/* A relative phrase before a list that leads to the name at a through
+ * capitalised words the gazetteer may not know: "near Kotlyne, Udachne and
+ * Shevchenko". At least one list separator must stand in between. */
+static int list_marker(const sent *s, size_t a)
+{
+    size_t k = a;
+    int seen_sep = 0;
+    for (int steps = 0; k > 0 && steps < 24; steps++) {
+        size_t p = k - 1;
+        if (tok_in(s, p, LIST_SEP)) {
+            seen_sep = 1;
+        } else if (is_cap(s, p) || (tok_is(s, p, "-") && glued(s, p))) {
+            if (seen_sep && is_cap(s, p) && near_before(s, p) < p)
+                return 1;
+        } else {
+            return 0;
+        }
+        k = p;
     }
     return 0;
 }
@@ -500,6 +523,9 @@ static void surroundings(const sent *s, span *sp)
     size_t t0 = near_before(s, sp->a);
     if (t0 < sp->a) {
         sp->t0 = (uint32_t)t0;
+        sp->own_near = 1;
+        sp->want |= WANT_NEAR;
+    } else if (list_marker(s, sp->a)) {
         sp->own_near = 1;
         sp->want |= WANT_NEAR;
     }
