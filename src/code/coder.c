@@ -343,6 +343,17 @@ static void find_mentions(coder *c, const sr_sentence *s)
         if (m.t0 >= 2 && tok_is(c, s, m.t0 - 1, "-") && (tflags(c, s, m.t0) & SR_TOK_GLUED) &&
             (tok_is(c, s, m.t0 - 2, "pro") || tok_is(c, s, m.t0 - 2, "anti")))
             compound = 1;
+        /* "met in Doha", "signed in Washington": a capital after a locative
+         * preposition is where it happened, not who acted */
+        if (!compound && m.kind == SR_ACT_SEAT && !chained && m.t0 > 0) {
+            uint32_t b = m.t0;
+            while (b > 0 && LEX(c->ti[b - 1], SR_LEX_DET))
+                b--;
+            static const char *const loc[] = {"in", "at", "near", "outside", "inside", "around", "from"};
+            for (size_t i = 0; b > 0 && i < SR_ARRAY_LEN(loc); i++)
+                if (tok_is(c, s, b - 1, loc[i]))
+                    compound = 1;
+        }
         if (!compound) {
             mark_context(c, s, &m);
             m.ref.start = c->split.toks[s->tok0 + m.t0].start;
@@ -1023,8 +1034,11 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             subj = preposed_subject(c, s, pm.end);
         if (subj < 0 && !pron && last_subj >= 0 && !passive)
             subj = last_subj; /* "X have conducted A, have opened B and ... strikes" */
-        if (last_subj >= 0 && !passive && pm.source < 0 && coordinated_predicate(c, s, v))
-            subj = last_subj; /* "Zelensky accused Russia ... and called for": not Russia */
+        if (last_subj >= 0 && !passive && pm.source < 0 &&
+            (coordinated_predicate(c, s, v) ||
+             (v > 0 && tok_is(c, s, v - 1, ",") && is_gerund(c, s, v))))
+            subj = last_subj; /* "Zelensky accused Russia ... and called for": not Russia;
+                                 "..., killing five people": the strike's actor */
         attribution at = find_attribution(c, s, v);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
@@ -1049,8 +1063,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         int have_src = 0;
         if (src >= 0 && !c->m[src].unresolved) {
             have_src = 1;
-            if (!passive)
-                last_subj = src;
+            last_subj = src; /* the actor, also of a passive ("struck by X, killing ...") */
         } else if (src < 0 && pron && c->has_prev && !passive) {
             sref = c->prev;
             uint32_t t = v;
@@ -1065,7 +1078,9 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         if (!have_src)
             continue;
 
-        if (tgt < 0 && !(p->flags & SR_PATF_NOTARGET)) {
+        /* "Tshisekedi and Kagame met in Doha": the partners are each other */
+        int paired = (p->flags & SR_PATF_JOINT) && src >= 0 && group_size(c, src) > 1;
+        if (tgt < 0 && !(p->flags & SR_PATF_NOTARGET) && !paired) {
             /* "X signaled to US officials that X is willing to ...": the
              * addressee of the speaker's own offer is its target */
             int rec = at.found && at.mention >= 0 && src >= 0 &&
