@@ -60,6 +60,9 @@ median() {  # median of the numbers given as arguments
     printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {
         if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2 }'
 }
+busy_ticks() {  # CPU ticks (1/100 s) that the whole machine spent busy so far
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat 2>/dev/null || echo 0
+}
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 verdict() { awk "BEGIN { exit !($1) }" && echo PASS || echo FAIL; }
 
@@ -74,8 +77,9 @@ else
 fi
 run_once() {
     local measure=$1; shift
-    local t0 t1
-    rss_kb= cpu_s=
+    local t0 t1 b0 b1
+    rss_kb= cpu_s= other_s=
+    b0=$(busy_ticks)
     if [ "$measure" = 1 ] && [ "$rss_tool" = "/usr/bin/time -v" ]; then
         t0=$(now)
         /usr/bin/time -v -o "$tmp/time.txt" "$@" >/dev/null 2>>"$errlog"
@@ -107,6 +111,13 @@ PY
         t1=$(now)
     fi
     elapsed=$(calc "$t1 - $t0" 6)
+    b1=$(busy_ticks)
+    # CPU time that other processes took during the run (machine busy time
+    # less this command's own); 0 on a quiet machine
+    if [ -n "$cpu_s" ]; then
+        other_s=$(calc "($b1 - $b0) / 100 - $cpu_s" 2)
+        awk "BEGIN { exit !($other_s < 0) }" && other_s=0
+    fi
 }
 
 # ---- the machine and the corpus ---------------------------------------------
@@ -167,11 +178,13 @@ peak_kb=0
 for j in 1 2; do
     times=()
     cpus=()
+    others=()
     rcs[$j]=0
     for ((i = 0; i < runs; i++)); do
         run_once 1 "$sitrep" code -q -j "$j" "$corpus"
         times+=("$elapsed")
         cpus+=("${cpu_s:-0}")
+        others+=("${other_s:-0}")
         [ "$rc" != 0 ] && rcs[$j]=$rc
         if [ "$j" = 1 ] && [ -n "$rss_kb" ] && [ "$rss_kb" -gt "$peak_kb" ]; then peak_kb=$rss_kb; fi
     done
@@ -184,7 +197,8 @@ for j in 1 2; do
     sps[$j]=$(calc "$sentences / $net" 0)
     echo "sitrep -j $j:     median $(calc "${med[$j]}" 3) s of ${times[*]} (exit status ${rcs[$j]})"
     echo "                 ${mbs[$j]} MB/s; less start-up: ${mbs_net[$j]} MB/s, ~${sps[$j]} sentences/s"
-    echo "                 CPU (user+sys) $(calc "${cpu[$j]}" 2) s = $(calc "${cpu[$j]} / ${med[$j]}" 2) cores busy on average"
+    echo "                 CPU (user+sys) $(calc "${cpu[$j]}" 2) s = $(calc "${cpu[$j]} / ${med[$j]}" 2) cores busy on average;"
+    echo "                 other processes used ${others[*]} CPU-s during these runs"
 done
 if [ -s "$errlog" ]; then
     echo
