@@ -71,6 +71,10 @@ typedef struct sr_dict sr_dict;
  * sr_dict_free. The result is immutable and thread-safe to share. */
 SR_API int sr_dict_open(const char *dir, sr_dict **out, sr_err *err);
 SR_API void sr_dict_free(sr_dict *dict);
+/* Attaches the gazetteer index (places) to a dictionary, so that coded
+ * events get locations. path NULL opens $SITREP_GAZETTEER or the index
+ * built with sitrep. A missing or corrupt index is an error naming it. */
+SR_API int sr_dict_load_places(sr_dict *dict, const char *path, sr_err *err);
 /* Counts of loaded entries, for `sitrep dict check`. kind is one of
  * "actors", "agents", "verbs", "issues", "boilerplate", "cameo". */
 SR_API size_t sr_dict_count(const sr_dict *dict, const char *kind);

@@ -23,12 +23,13 @@ static const char HELP[] =
     "  --published DATE  date (YYYY-MM-DD) for documents that carry none\n"
     "  -j, --jobs N      worker threads (default: all cores)\n"
     "  --dict DIR        dictionary directory (default: $SITREP_DICT or built in)\n"
+    "  --gazetteer FILE  place index (default: $SITREP_GAZETTEER or the one built)\n"
     "  --speculation     also emit events an analyst only assesses (modality\n"
     "                    \"assessed\": \"ISW assesses that\", \"likely\"); left out by default\n"
     "  -q, --quiet       no warnings, no progress\n"
     "  -h, --help        this text\n\n"
     "Exit status: 0 ok, 1 some input was unreadable (the rest is coded),\n"
-    "2 usage or output error, 3 bad dictionary.\n";
+    "2 usage or output error, 3 bad dictionary or gazetteer.\n";
 
 typedef struct {
     sr_item *item;      /* raw input, owned */
@@ -152,7 +153,7 @@ static void flush_slot(slot *s, progress *pr)
 
 int cmd_code(int argc, char **argv)
 {
-    const char *published = NULL, *dictdir = NULL;
+    const char *published = NULL, *dictdir = NULL, *gazetteer = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int quiet = 0, only_paths = 0;
     unsigned flags = 0;
@@ -194,6 +195,12 @@ int cmd_code(int argc, char **argv)
                 return cli_usage_error("code", "--dict needs a directory");
             }
             dictdir = v;
+        } else if (cli_opt_value(argc, argv, &i, "--gazetteer", NULL, &v)) {
+            if (!v) {
+                free(paths);
+                return cli_usage_error("code", "--gazetteer needs an index file");
+            }
+            gazetteer = v;
         } else {
             free(paths);
             return cli_usage_error("code", "unknown option '%s'", a);
@@ -211,6 +218,15 @@ int cmd_code(int argc, char **argv)
     if (rc) {
         free(paths);
         return rc;
+    }
+    sr_err gerr = {0};
+    if (sr_dict_load_places(dict, gazetteer, &gerr)) {
+        char gmsg[1200];
+        cli_error("%s", sr_err_format(&gerr, gmsg, sizeof gmsg));
+        cli_error("the gazetteer is built with sitrep (README: set-up); --gazetteer names another");
+        sr_dict_free(dict);
+        free(paths);
+        return EXIT_DICT;
     }
     sr_input *in;
     sr_err err = {0};

@@ -58,6 +58,10 @@ typedef struct sr_event {
     const char *date_precision;    /* "day", "document", ... or NULL */
     sr_why_tok why[8];
     int nwhy;
+    uint32_t vtok;                 /* the verb's token within its sentence */
+    int tgt_default;               /* target from the adversary default, or none */
+    int has_loc;
+    sr_place loc;                  /* where, when has_loc */
 } sr_event;
 
 struct sr_events {

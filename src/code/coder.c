@@ -75,6 +75,12 @@ typedef struct coder {
     } learned[32];
     int nlearned;
     unsigned flags;          /* SR_CODE_* */
+    /* the document's focus: countries of its actors, by mentions so far */
+    struct focus {
+        char country[4];
+        int count;
+    } focus[16];
+    int nfocus;
 } coder;
 
 const char *sr_modality_name(int m)
@@ -965,6 +971,141 @@ static void set_date(const coder *c, const sr_sentence *s, uint32_t v, sr_event 
     }
 }
 
+/* ---- places ---- */
+
+static void count_focus(coder *c)
+{
+    for (int i = 0; i < c->nm; i++) {
+        const char *cc = c->m[i].ref.country;
+        if (!cc[0] || c->m[i].source_only)
+            continue;
+        int k = 0;
+        while (k < c->nfocus && strcmp(c->focus[k].country, cc))
+            k++;
+        if (k == c->nfocus) {
+            if (c->nfocus == (int)SR_ARRAY_LEN(c->focus))
+                continue;
+            memcpy(c->focus[c->nfocus++].country, cc, 4);
+        }
+        c->focus[k].count++;
+    }
+}
+
+static void add_prefer(const char **prefer, size_t *n, size_t max, const char *cc)
+{
+    if (!cc || !cc[0] || *n >= max)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(prefer[i], cc))
+            return;
+    prefer[(*n)++] = cc;
+}
+
+/* No ";", ":", "." or parenthesis between tokens a and b (commas are fine:
+ * "advanced in Kursk and Belgorod and near Lyman, Toretsk, ..."). */
+static int same_clause(const coder *c, const sr_sentence *s, uint32_t a, uint32_t b)
+{
+    for (uint32_t t = a; t < b; t++)
+        if (is_boundary(c, s, t))
+            return 0;
+    return 1;
+}
+
+/* One event per place (GUIDELINES): the places of the sentence are matched
+ * in the gazetteer, each given to the verb before it in its clause (else the
+ * verb after it), and that verb's events are repeated once per place. A
+ * fighting event whose target was only the default gets the attacked
+ * place's country when it differs from the attacker's. */
+static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t first)
+{
+    const sr_gazetteer *g = c->d->geo;
+    if (!g || out->n == first)
+        return;
+    uint32_t n = s->ntok < 512 ? s->ntok : 512;
+    uint8_t skip[512];
+    for (uint32_t k = 0; k < n; k++)
+        skip[k] = c->ti[k].mention >= 0;
+    const char *prefer[24];
+    size_t np = 0;
+    char adv[8][4];
+    int nadv = 0;
+    for (size_t i = first; i < out->n; i++) {
+        add_prefer(prefer, &np, 24, out->ev[i].src.country);
+        add_prefer(prefer, &np, 24, out->ev[i].tgt.country);
+        if (nadv < 8 && sr_dict_adversary(c->d, out->ev[i].src.country, adv[nadv]))
+            add_prefer(prefer, &np, 24, adv[nadv++]);
+    }
+    for (int pass = 0; pass < c->nfocus; pass++) { /* focus countries, most mentioned first */
+        int best = -1;
+        for (int k = 0; k < c->nfocus; k++) {
+            int seen = 0;
+            for (size_t i = 0; i < np; i++)
+                seen |= !strcmp(prefer[i], c->focus[k].country);
+            if (!seen && (best < 0 || c->focus[k].count > c->focus[best].count))
+                best = k;
+        }
+        if (best < 0)
+            break;
+        add_prefer(prefer, &np, 24, c->focus[best].country);
+    }
+    sr_place pl[16];
+    size_t npl = sr_geo_match(g, c->text, c->split.toks + s->tok0, n, skip, prefer, np, pl, 16);
+    if (!npl)
+        return;
+    /* each place's verb: the nearest event anchor before it in its clause */
+    uint32_t owner[16];
+    for (size_t i = 0; i < npl; i++) {
+        owner[i] = UINT32_MAX;
+        for (size_t k = first; k < out->n; k++) {
+            uint32_t v = out->ev[k].vtok;
+            if (v <= pl[i].tok0 && same_clause(c, s, v, pl[i].tok0) &&
+                (owner[i] == UINT32_MAX || v > owner[i]))
+                owner[i] = v;
+        }
+        if (owner[i] != UINT32_MAX)
+            continue;
+        for (size_t k = first; k < out->n; k++) { /* "In Kharkiv, drones struck ..." */
+            uint32_t v = out->ev[k].vtok;
+            if (v >= pl[i].tok1 && same_clause(c, s, pl[i].tok1, v) && v < owner[i])
+                owner[i] = v;
+        }
+    }
+    size_t nold = out->n - first;
+    sr_event *old = sr_xmalloc(nold * sizeof *old);
+    memcpy(old, out->ev + first, nold * sizeof *old);
+    out->n = first;
+    for (size_t k = 0; k < nold; k++) {
+        sr_event e = old[k];
+        int placed = 0;
+        for (size_t i = 0; i < npl; i++) {
+            if (owner[i] != e.vtok)
+                continue;
+            sr_event f = e;
+            f.loc = pl[i];
+            f.has_loc = 1;
+            if (f.tgt_default && strcmp(f.code, "15") >= 0 && pl[i].country[0] &&
+                strcmp(pl[i].country, f.src.country)) {
+                memset(&f.tgt, 0, sizeof f.tgt);
+                memcpy(f.tgt.country, pl[i].country, 4);
+                memcpy(f.tgt.code, pl[i].country, 4);
+                f.has_tgt = 1;
+            }
+            if (f.nwhy < (int)SR_ARRAY_LEN(f.why) && pl[i].tok1 > pl[i].tok0)
+                f.why[f.nwhy++] = (sr_why_tok){c->split.toks[s->tok0 + pl[i].tok0].start,
+                                               c->split.toks[s->tok0 + pl[i].tok1 - 1].end,
+                                               "place", NULL, 0, NULL};
+            SR_GROW(out->ev, out->cap, out->n + 1);
+            out->ev[out->n++] = f;
+            placed = 1;
+        }
+        if (!placed) {
+            SR_GROW(out->ev, out->cap, out->n + 1);
+            out->ev[out->n++] = e;
+        }
+    }
+    free(old);
+}
+
 static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events *out)
 {
     SR_GROW(c->ti, c->capti, s->ntok + 1);
@@ -1106,6 +1247,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         sr_event e;
         memset(&e, 0, sizeof e);
         e.sent = si;
+        e.vtok = v;
         e.sstart = s->start;
         e.send = s->end;
         e.pat = p;
@@ -1183,6 +1325,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                               group_size(c, src) > 1;
             if (!ntg && !joint_pairs) {
                 sr_event f = e;
+                f.tgt_default = default_adversary;
                 char adv[4];
                 if (default_adversary && f.src.country[0] && sr_dict_adversary(c->d, f.src.country, adv)) {
                     memcpy(f.tgt.country, adv, 4);
@@ -1209,6 +1352,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
         }
     }
+    place_events(c, s, out, first);
+    count_focus(c);
     if (first_src_set) {
         c->has_prev = 1;
     } else {

@@ -326,6 +326,17 @@ size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
 
 const sr_boiler *sr_dict_boiler(const sr_dict *d) { return d ? d->boiler : NULL; }
 
+int sr_dict_load_places(sr_dict *d, const char *path, sr_err *err)
+{
+    sr_gazetteer *g = NULL;
+    int rc = sr_geo_open(path, &g, err);
+    if (rc)
+        return rc;
+    sr_geo_free(d->geo);
+    d->geo = g;
+    return SR_OK;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -410,6 +421,7 @@ void sr_dict_free(sr_dict *d)
     if (!d)
         return;
     sr_boiler_free(d->boiler);
+    sr_geo_free(d->geo);
     for (size_t i = 0; i < d->ncameo; i++) {
         free(d->cameo[i].plover);
         free(d->cameo[i].plover_mode);

@@ -17,6 +17,7 @@
 #define SR_DICT_H
 
 #include "../base/base.h"
+#include "../geo/geo.h"
 #include "../text/text.h"
 
 #include <stdint.h>
@@ -213,6 +214,7 @@ struct sr_dict {
     sr_strtab countries;         /* declared country codes */
     sr_strtab orgs;              /* declared organisation keys */
     sr_boiler *boiler;
+    sr_gazetteer *geo;           /* places, or NULL (sr_dict_load_places) */
     sr_cameo *cameo; size_t ncameo, capcameo;
     sr_actor_entry *actors; size_t nactors, capactors;
     sr_phrase_index *actor_ix;   /* phrases -> actors[] (incl. agents) */

@@ -99,6 +99,26 @@ static void put_rule(sr_buf *b, const sr_events *ev, const char *file, long line
     put_cstr(b, tmp);
 }
 
+static void put_place(sr_buf *b, const sr_place *p)
+{
+    static const char *const prec[] = {"", "settlement", "near", "admin1", "country"};
+    sr_buf_puts(b, "{\"name\":");
+    put_cstr(b, p->name);
+    /* four decimals: about 10 m, more than any gazetteer row means */
+    sr_buf_printf(b, ",\"lat\":%.4f,\"lon\":%.4f,\"country\":", p->lat, p->lon);
+    put_cstr(b, p->country);
+    sr_buf_puts(b, ",\"admin1\":");
+    put_cstr(b, p->admin1);
+    sr_buf_puts(b, ",\"geonames_id\":");
+    if (p->geonames_id > 0)
+        sr_buf_printf(b, "%ld", p->geonames_id);
+    else
+        put_cstr(b, p->supplement_id);
+    sr_buf_puts(b, ",\"precision\":");
+    put_cstr(b, p->precision > 0 && p->precision < 5 ? prec[p->precision] : NULL);
+    sr_buf_putc(b, '}');
+}
+
 static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
 {
     const sr_cameo *cm = e->cameo;
@@ -149,7 +169,12 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
             put_cstr(b, ev->dict->issues[i].tag);
             first = 0;
         }
-    sr_buf_puts(b, "],\"location\":null,\"date\":");
+    sr_buf_puts(b, "],\"location\":");
+    if (e->has_loc)
+        put_place(b, &e->loc);
+    else
+        sr_buf_puts(b, "null");
+    sr_buf_puts(b, ",\"date\":");
     put_cstr(b, e->date);
     sr_buf_puts(b, ",\"date_precision\":");
     put_cstr(b, e->date_precision);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,11 @@ static int setup(void **state)
     if (sr_dict_open(SR_DICT_DIR, &dict, &err) != SR_OK) {
         char buf[1200];
         fprintf(stderr, "dictionary: %s\n", sr_err_format(&err, buf, sizeof buf));
+        return -1;
+    }
+    if (sr_dict_load_places(dict, NULL, &err) != SR_OK) {
+        char buf[1200];
+        fprintf(stderr, "gazetteer: %s\n", sr_err_format(&err, buf, sizeof buf));
         return -1;
     }
     return 0;
@@ -300,6 +306,38 @@ static void test_dates(void **state)
     json_decref(a);
 }
 
+static void test_places(void **state)
+{
+    (void)state;
+    /* one event per place; the oblast of a Russian region keeps the
+     * adversary as target, a Ukrainian town gives its country */
+    json_t *a = code("Russian forces advanced in Kursk Oblast and near Lyman and Toretsk.",
+                     "2025-04-03");
+    const char *want[] = {"Kursk", "Lyman", "Toretsk"};
+    size_t i, n = 0;
+    json_t *e;
+    json_array_foreach(a, i, e) {
+        json_t *loc = json_object_get(e, "location");
+        assert_true(json_is_object(loc));
+        assert_true(n < 3);
+        assert_non_null(strstr(str(loc, "name", NULL), want[n]));
+        assert_string_equal(str(e, "target", "country"), "UKR");
+        n++;
+    }
+    assert_int_equal(n, 3);
+    json_t *loc = json_object_get(json_array_get(a, 1), "location");
+    assert_true(fabs(json_real_value(json_object_get(loc, "lat")) - 48.99) < 0.2);
+    assert_true(fabs(json_real_value(json_object_get(loc, "lon")) - 37.80) < 0.2);
+    assert_string_equal(str(loc, "precision", NULL), "near");
+    json_decref(a);
+    /* "Moscow said" is an actor, not a place; "in Doha" is a place */
+    a = code("Moscow rejected the proposal in Doha.", "2025-04-03");
+    e = find(a, "RUS", "12", NULL);
+    assert_non_null(e);
+    assert_string_equal(str(e, "location", "country"), "QAT");
+    json_decref(a);
+}
+
 static void test_why(void **state)
 {
     (void)state;
@@ -418,7 +456,7 @@ int main(void)
         cmocka_unit_test(test_speculation),  cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_coreference),  cmocka_unit_test(test_tenure),
         cmocka_unit_test(test_issues),       cmocka_unit_test(test_why),
-        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_dates),        cmocka_unit_test(test_places),
         cmocka_unit_test(test_not_actors),   cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_dict_missing),
     };
