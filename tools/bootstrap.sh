@@ -17,12 +17,15 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
               libjansson-dev libxml2-dev libutf8proc-dev libcmocka-dev
-              python3 nodejs npm iso-codes)
+              python3 iso-codes)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Node.js may come from elsewhere with its own npm (Debian's npm package then
+# conflicts with it): only ask Debian when there is no npm at all.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
         say "missing Debian packages: ${missing[*]} (run as root to install them)"
