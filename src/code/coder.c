@@ -266,7 +266,9 @@ static uint32_t learned_mention(coder *c, const sr_sentence *s, uint32_t k)
 static void find_mentions(coder *c, const sr_sentence *s)
 {
     uint32_t words[512];
-    uint32_t n = s->ntok < 512 ? s->ntok : 512;
+    uint32_t n = s->ntok;
+    if (n > 512)
+        n = 512;
     for (uint32_t k = 0; k < n; k++)
         words[k] = c->ti[k].word;
     c->nm = 0;
@@ -1021,7 +1023,9 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
     const sr_gazetteer *g = c->d->geo;
     if (!g || out->n == first)
         return;
-    uint32_t n = s->ntok < 512 ? s->ntok : 512;
+    uint32_t n = s->ntok;
+    if (n > 512)
+        n = 512;
     uint8_t skip[512];
     for (uint32_t k = 0; k < n; k++)
         skip[k] = c->ti[k].mention >= 0;
@@ -1115,7 +1119,9 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     uint64_t issues = 0;
     {
         uint32_t words[512];
-        uint32_t n = s->ntok < 512 ? s->ntok : 512;
+        uint32_t n = s->ntok;
+        if (n > 512)
+            n = 512;
         for (uint32_t k = 0; k < n; k++)
             words[k] = c->ti[k].word;
         for (uint32_t k = 0; k < n; k++) {
@@ -1239,7 +1245,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         /* modality, negation, attribution */
         uint32_t from = src >= 0 && c->m[src].t1 <= v ? c->m[src].t1 : 0;
         verbgroup g = read_verb_group(c, s, from, v, p);
-        if (at.found && at.assess && g.modality < SR_MOD_ASSESSED && g.modality != SR_MOD_INTENDED)
+        if (at.found && at.assess && g.modality < SR_MOD_ASSESSED)
             g.modality = SR_MOD_ASSESSED;
         if (g.modality == SR_MOD_ASSESSED && !(c->flags & SR_CODE_SPECULATION))
             continue; /* an analyst's judgement is not a fact (GUIDELINES) */

@@ -363,7 +363,8 @@ static int load_dir(sr_dict *d, const char *sub, int (*load)(sr_dict *, const ch
         }
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     int rc = SR_OK;
     for (size_t i = 0; i < n; i++) {
         if (rc == SR_OK) {
@@ -391,17 +392,15 @@ int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
     d->lex_ix = sr_phrase_index_new();
     d->issue_ix = sr_phrase_index_new();
     char path[4096];
-    int rc;
 #define PATH(name) (snprintf(path, sizeof path, "%s/%s", dir, name), path)
-    if ((rc = sr_cameo_load(d, PATH("cameo.tsv"), err)) ||
-        (rc = sr_lexicon_load(d, PATH("lexicon.txt"), err)) ||
-        (sr_lexicon_seal(d), 0) ||
-        (rc = load_dir(d, "actors", load_actor_file, err)) ||
-        (rc = sr_actors_load(d, PATH("agents.txt"), 1, err)) ||
-        (rc = load_dir(d, "verbs", sr_verbs_load, err)) ||
-        (rc = sr_issues_load(d, PATH("issues.txt"), err)) ||
-        (rc = sr_conflicts_load(d, PATH("conflicts.txt"), err)) ||
-        (rc = sr_boiler_load(PATH("boilerplate.txt"), &d->boiler, err))) {
+    /* order matters: lexicon classes are sealed before patterns read them,
+     * countries and organisations are declared before codes use them */
+    if (sr_cameo_load(d, PATH("cameo.tsv"), err) || sr_lexicon_load(d, PATH("lexicon.txt"), err) ||
+        load_dir(d, "actors", load_actor_file, err) ||
+        sr_actors_load(d, PATH("agents.txt"), 1, err) || load_dir(d, "verbs", sr_verbs_load, err) ||
+        sr_issues_load(d, PATH("issues.txt"), err) ||
+        sr_conflicts_load(d, PATH("conflicts.txt"), err) ||
+        sr_boiler_load(PATH("boilerplate.txt"), &d->boiler, err)) {
         if (err && err->code != SR_DICT)
             err->code = SR_DICT;
         sr_dict_free(d);

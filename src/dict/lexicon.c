@@ -83,10 +83,13 @@ static int lexicon_line(void *ud, sr_dict_line *L, sr_err *err)
 
 int sr_lexicon_load(sr_dict *d, const char *path, sr_err *err)
 {
-    return sr_dict_read_lines(path, 1, lexicon_line, d, err);
+    int rc = sr_dict_read_lines(path, 1, lexicon_line, d, err);
+    if (rc == SR_OK)
+        sr_lexicon_seal(d);
+    return rc;
 }
 
-/* Builds the word -> classes table. Called right after lexicon.txt is read:
+/* Builds the word -> classes table. Called as soon as lexicon.txt is read:
  * every lexicon word has an id by then, and words interned later (actor
  * and pattern words) have no class, so lookups past the end answer 0. */
 void sr_lexicon_seal(sr_dict *d)

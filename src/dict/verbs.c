@@ -84,12 +84,11 @@ static void inflect(sr_dict *d, uint32_t lemma, const char *b, size_t n)
         FORM(n, "s");
         FORM(n, "ed");
         FORM(n, "ing");
-        if (!is_vowel(last) && last != 'w' && last != 'x' && last != 'y' && prev && is_vowel(prev) &&
+        if (!is_vowel(last) && last != 'w' && last != 'y' && prev && is_vowel(prev) &&
             sr_is_ascii_alpha((unsigned char)last)) {
-            char dbl[2] = {last, 0};
             /* stop -> stopped, plan -> planning; commit -> committed */
             memcpy(w, b, n);
-            w[n] = dbl[0];
+            w[n] = last;
             memcpy(w + n + 1, "ed", 2);
             add_form(d, lemma, w, n + 3);
             memcpy(w + n + 1, "ing", 3);

@@ -243,7 +243,9 @@ static char *to_utf8(const char *s, size_t n, const char *from, size_t *outlen)
  * content) in the first 4 KiB of an HTML page. */
 static int sniff_charset(const char *s, size_t n, char *cs, size_t size)
 {
-    size_t lim = n < 4096 ? n : 4096;
+    size_t lim = n;
+    if (lim > 4096)
+        lim = 4096;
     for (size_t i = 0; i + 8 <= lim; i++) {
         if (strncasecmp(s + i, "charset=", 8))
             continue;
@@ -329,8 +331,9 @@ static void set_published(sr_doc *doc, const char *s)
         n--;
     if (n == 0)
         return;
-    char tmp[64], ymd[11];
+    char tmp[64];
     if (n < sizeof tmp) {
+        char ymd[11];
         memcpy(tmp, s, n);
         tmp[n] = 0;
         if (parse_date(tmp, ymd)) {

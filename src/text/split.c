@@ -629,9 +629,9 @@ static uint32_t digit_at(const st *s, uint32_t i)
 static uint32_t scan_num(const st *s, uint32_t i)
 {
     const unsigned char *t = s->t;
-    uint32_t n = s->n, j = i, l;
+    uint32_t n = s->n, j = i;
     for (;;) {
-        while ((l = digit_at(s, j)) != 0)
+        for (uint32_t l; (l = digit_at(s, j)) != 0;)
             j += l;
         if (j + 1 < n && t[j] == '.' && is_digit_a(t[j + 1])) {
             j++;

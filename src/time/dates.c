@@ -431,7 +431,9 @@ sr_ymd sr_date_of_document_split(const char *published, const char *text, size_t
     }
     if (!text || !len)
         return 0;
-    size_t top = len < DATELINE_BYTES ? len : DATELINE_BYTES;
+    size_t top = len;
+    if (top > DATELINE_BYTES)
+        top = DATELINE_BYTES;
     if (top < len) {
         size_t k = top;
         while (k > 0 && text[k - 1] != '\n')
