@@ -157,6 +157,13 @@ static void warnf(ctx *c, const char *path, long line, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* qsort that accepts an empty (NULL) array. */
+static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 static uint32_t add_place(ctx *c)
 {
     SR_GROW(c->places, c->capplaces, c->nplaces + 1);
@@ -581,7 +588,9 @@ static void stopword_line(ctx *c, const char *path, long ln, char *s)
     if (*rest)
         *rest++ = '\0';
     rest = trim(rest);
-    unsigned flags = !strcmp(s, "stop") ? SR_GEO_KEY_STOP : !strcmp(s, "title") ? SR_GEO_KEY_TITLE : 0;
+    unsigned flags = !strcmp(s, "stop")    ? SR_GEO_KEY_STOP
+                     : !strcmp(s, "title") ? SR_GEO_KEY_TITLE
+                                           : 0;
     char buf[SR_GEO_MAX_KEY];
     if (!flags || !*rest) {
         errorf(c, path, ln, "expected 'stop WORDS' or 'title WORD'");
@@ -589,7 +598,8 @@ static void stopword_line(ctx *c, const char *path, long ln, char *s)
     }
     if (!sr_geo_fold(rest, strlen(rest), buf, sizeof buf) ||
         (flags == SR_GEO_KEY_TITLE && strchr(buf, ' '))) {
-        errorf(c, path, ln, "'%s' is not %s", rest, flags == SR_GEO_KEY_TITLE ? "one word" : "a name");
+        errorf(c, path, ln, "'%s' is not %s", rest,
+               flags == SR_GEO_KEY_TITLE ? "one word" : "a name");
         return;
     }
     SR_GROW(c->stops, c->capstops, c->nstops + 1);
@@ -814,7 +824,7 @@ static void build_groups(ctx *c)
             c->groups[c->ngroups].pop = c->places[p].pop;
             c->ngroups++;
         }
-    qsort(c->groups, c->ngroups, sizeof *c->groups, cmp_group);
+    sort_n(c->groups, c->ngroups, sizeof *c->groups, cmp_group);
     size_t w = 0;
     for (size_t i = 0; i < c->ngroups; i++) {
         if (w > 0 && !strcmp(c->groups[w - 1].group, c->groups[i].group))
@@ -829,8 +839,9 @@ static void build_groups(ctx *c)
 static const char *const TYPE_WORDS[] = {
     "oblast", "province", "governorate", "state", "region", "district", "prefecture",
     "county", "department", "municipality", "city", "respublika", "republic", "kraj",
-    "kray", "okrug", "avtonomnyj", "avtonomnyy", "avtonomnaja", "autonomous", "oblys", "viloyati", "wilayah", "provincia", "departamento", "estado", "mintaqat",
-    "muhafazat", NULL};
+    "kray", "okrug", "avtonomnyj", "avtonomnyy", "avtonomnaja", "autonomous", "oblys",
+    "viloyati", "wilayah", "provincia", "departamento", "estado", "mintaqat", "muhafazat",
+    NULL};
 static const char *const ADJ_ENDINGS[] = {"a", "aja", "aya", "ka", "ska", "skaja", "skaya",
                                           "skij", "skiy", "ckaja", NULL};
 
@@ -895,7 +906,7 @@ static long find_seat(ctx *c, const subdiv *s, size_t nsorted, int *is_seat)
     *is_seat = 0;
     for (size_t k = 0; k < ns; k++) {
         key probe = {stems[k], 0, 0};
-        key *hit = bsearch(&probe, c->keys, nsorted, sizeof *c->keys, cmp_key);
+        key *hit = nsorted ? bsearch(&probe, c->keys, nsorted, sizeof *c->keys, cmp_key) : NULL;
         /* bsearch may land mid-run: walk to its start */
         long best = -1;
         int best_seat = 0;
@@ -961,7 +972,7 @@ static long nearest_seat(const ctx *c, const char *a3, double lat, double lon)
 static void add_subdivisions(ctx *c, const char *suppath)
 {
     size_t nsorted = c->nkeys;
-    qsort(c->keys, nsorted, sizeof *c->keys, cmp_key);
+    sort_n(c->keys, nsorted, sizeof *c->keys, cmp_key);
     for (size_t p = 0; p < c->nplaces; p++) {
         const place *pl = &c->places[p];
         if (!pl->gid || !(pl->flags & (SR_GEO_SEAT | SR_GEO_CAPITAL)))
@@ -1188,7 +1199,7 @@ static int write_index(ctx *c, const char *path)
     sr_buf_putc(&pl.b, '\0'); /* offset 0 = "" */
 
     /* keys: sorted, duplicates (same key, same place) merged */
-    qsort(c->keys, c->nkeys, sizeof *c->keys, cmp_key);
+    sort_n(c->keys, c->nkeys, sizeof *c->keys, cmp_key);
     size_t w = 0;
     for (size_t i = 0; i < c->nkeys; i++) {
         if (w > 0 && c->keys[w - 1].place == c->keys[i].place &&
@@ -1200,7 +1211,7 @@ static int write_index(ctx *c, const char *path)
         }
     }
     c->nkeys = w;
-    qsort(c->stops, c->nstops, sizeof *c->stops, cmp_stop);
+    sort_n(c->stops, c->nstops, sizeof *c->stops, cmp_stop);
 
     sr_geo_rec *recs = sr_xcalloc(c->nplaces ? c->nplaces : 1, sizeof *recs);
     for (size_t i = 0; i < c->nplaces; i++) {

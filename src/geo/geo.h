@@ -144,7 +144,7 @@ typedef struct sr_geo_rec {
 } sr_geo_rec;
 
 enum { /* sr_geo_key.info high byte */
-    SR_GEO_KEY_PRIMARY = 1, /* the place's own name (GeoNames name/asciiname, first name of a row) */
+    SR_GEO_KEY_PRIMARY = 1, /* the place's own name (GeoNames name, first of a row) */
     SR_GEO_KEY_CURATED = 2, /* a name given in dict/places.txt */
     SR_GEO_KEY_STOP = 4,    /* stop words: a capitalised word alone is no place */
     SR_GEO_KEY_TITLE = 8,   /* stop words: the capitalised words after it are a person */

@@ -890,7 +890,10 @@ static void test_build_without_geonames(void **state)
              "-q --out /tmp/test_geo_nogn.idx --supplement %s/dict/places.txt "
              "--stopwords %s/dict/place_stopwords.txt",
              SR_SOURCE_DIR, SR_SOURCE_DIR);
-    assert_int_equal(run_builder(args, out, sizeof out), 0);
+    int rc = run_builder(args, out, sizeof out);
+    if (rc != 0)
+        fprintf(stderr, "sitrep-gazetteer-build exited %d:\n%s\n", rc, out);
+    assert_int_equal(rc, 0);
     sr_gazetteer *g;
     sr_err err;
     assert_int_equal(sr_geo_open("/tmp/test_geo_nogn.idx", &g, &err), SR_OK);
