@@ -969,6 +969,27 @@ static long nearest_seat(const ctx *c, const char *a3, double lat, double lon)
     return best;
 }
 
+/* Without GeoNames no place is known to be a seat: the curated settlement
+ * at a curated subdivision's centre (within 5 km) becomes one, so that
+ * "Kursk region" still reads as the oblast. */
+static void mark_centre(ctx *c, const char *a3, double lat, double lon)
+{
+    long best = -1;
+    double bd = 5.0;
+    for (size_t p = 0; p < c->nplaces; p++) {
+        const place *pl = &c->places[p];
+        if (pl->kind != SR_GEO_SETTLEMENT || strcmp(pl->cc3, a3))
+            continue;
+        double d = dist_km(lat, lon, pl->lat, pl->lon);
+        if (d < bd) {
+            bd = d;
+            best = (long)p;
+        }
+    }
+    if (best >= 0)
+        c->places[best].flags |= SR_GEO_SEAT;
+}
+
 static void add_subdivisions(ctx *c, const char *suppath)
 {
     size_t nsorted = c->nkeys;
@@ -999,6 +1020,8 @@ static void add_subdivisions(ctx *c, const char *suppath)
                 lon = r->lon;
                 centre = nearest_seat(c, s->a3, lat, lon);
                 is_seat = centre >= 0;
+                if (centre < 0)
+                    mark_centre(c, s->a3, lat, lon);
             } else {
                 centre = find_seat(c, s, nsorted, &is_seat);
                 if (centre < 0) {

