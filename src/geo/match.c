@@ -225,6 +225,14 @@ static const char *const ADMIN_MANY[] = {"oblasts", "regions", "provinces", "gov
 static const char *const AREA_SUFFIX[] = {"raion", "rayon", "district", "districts", "county",
                                           "municipality", "hromada", NULL};
 static const char *const LIST_SEP[] = {",", "and", "or", "&", NULL};
+/* "the Dnipro River", "the Sea of Azov": a water body or landform named
+ * like a town is not the town. */
+static const char *const FEATURE_AFTER[] = {"river", "sea", "lake", "gulf", "bay", "strait",
+                                            "reservoir", "canal", "island", "islands",
+                                            "peninsula", "mountains", "spit", "estuary",
+                                            "lagoon", NULL};
+static const char *const FEATURE_OF[] = {"sea", "gulf", "strait", "bay", "lake", "isle",
+                                         "straits", NULL};
 static const char *const OPENERS[] = {"\"", "(", "[", "'", "-", "--", "\xe2\x80\x94", ":", NULL};
 /* Words that may stand capitalised before a place without making it part
  * of a name (headlines capitalise every word). */
@@ -469,6 +477,9 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
         if (!one_word && !is_cap(s, last) && !(b.keyflags & SR_GEO_KEY_CURATED))
             continue; /* "Kursk oblast" only where curated; else the suffix rule reads it */
         if (accidental(s, i, e, one_word, klen, &b, p))
+            continue;
+        if ((e < s->ntok && is_word(s, e) && tok_in(s, e, FEATURE_AFTER)) ||
+            (i >= 2 && tok_is(s, i - 1, "of") && tok_in(s, i - 2, FEATURE_OF)))
             continue;
         memset(sp, 0, sizeof *sp);
         sp->a = sp->t0 = (uint32_t)i;

@@ -154,7 +154,10 @@ static const pcase places[] = {
     {"Bilohorivka", "UKR", 712588, 0, 0, "UKR", 'S', 0},
     {"Kupiansk", "UKR", 703656, 49.71, 37.62, "UKR", 'S', 0},
     {"Kupyansk", "RUS", 703656, 49.71, 37.62, "UKR", 'S', 0},
-    {"Kupiansk-Vuzlovyi", "UKR", 704608, 0, 0, "UKR", 'S', 0},
+    {"Kupiansk-Vuzlovyi", "UKR", 0, 49.67, 37.68, "UKR", 'S', 0},
+    {"Kivsharivka", "UKR", 704608, 0, 0, "UKR", 'S', 0},
+    {"ZNPP", "UKR", 0, 47.51, 34.59, "UKR", 'S', 0},
+    {"Zaporizhzhia nuclear power plant", "RUS", 0, 47.51, 34.59, "UKR", 'S', 0},
     {"Vovchansk", "UKR", 689304, 0, 0, "UKR", 'S', 0},
     {"Volchansk", "RUS", 689304, 0, 0, "UKR", 'S', 0},
     {"Izium", "UKR", 707292, 0, 0, "UKR", 'S', 0},
@@ -561,6 +564,10 @@ static const mcase sentences[] = {
     {"Officials in Moscow and Kazan said Rotenberg was in Africa.", "UKR", NULL,
      "Moscow/S|Kazan/S", GN},
     {"In Kherson, power was restored.", "UKR", NULL, "Kherson/S", 0},
+    {"Clashes near the Dnipro River and the Sea of Azov, south of Dnipro.", "UKR", NULL,
+     "Dnipro/N", 0},
+    {"Shelling hit the Zaporizhzhia nuclear power plant near Enerhodar.", "RUS", NULL,
+     "Zaporizhzhia Nuclear Power Plant/S|Enerhodar/N", 0},
 };
 
 static void check_sentence(const mcase *c, int *failures, int *skipped)
