@@ -57,7 +57,16 @@ typedef struct sr_place_candidate {
 size_t sr_geo_lookup(const sr_gazetteer *g, const char *name, const char *const *prefer,
                      size_t nprefer, sr_place_candidate *out, size_t max);
 
-/* ---- additions: locating, opening from memory, folding ---- */
+/* ---- additions: locating, opening from memory, folding ----
+ *
+ *   fold.c       sr_geo_fold: the key form names are matched in
+ *   tools/gazetteer_build.c  compiles the sources into the index (below)
+ *
+ * Conventions: a subdivision (SR_PLACE_ADMIN1: "Kursk Oblast", "Donetsk
+ * region", "North Kivu") and a named region ("Gaza Strip", "Darfur") are
+ * placed at their administrative centre city; a country at its capital.
+ * "Sumy region" with no entry of its own reads as the subdivision whose seat
+ * is Sumy; "Pokrovsk district" as SR_PLACE_NEAR Pokrovsk. */
 
 /* The index the library opens when given no path: $SITREP_GAZETTEER if set
  * and non-empty, else the compile-time default SR_GAZETTEER_PATH (the build

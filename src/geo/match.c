@@ -13,13 +13,17 @@
  *     Lyman, Toretsk and Kurakhove"), a plural suffix carries backward
  *     ("Kursk and Belgorod regions");
  *  3. each span takes its best-scoring candidate (see score()).
- * Accident filters for one-word names: stop words (dict/place_stopwords.txt,
- * compiled into the index), a capitalised neighbour that makes the word part
- * of a person's or organisation's name ("Vladimir Putin", "Washington
- * Post"), a title before it ("President"), sentence-initial capitals, and
- * small places (population < 1000) that are neither curated nor in a
- * preferred country. Curated places, countries, subdivisions and national
- * capitals ("strong" candidates) pass the neighbour and sentence-start tests.
+ * Accident filters: stop words and phrases (dict/place_stopwords.txt,
+ * compiled into the index); a title before the name ("President"); a
+ * capitalised neighbour that makes it part of a person's or organisation's
+ * name ("Vladimir Putin", "Washington Post", "New York Times"); a capital
+ * that only starts the sentence; a river, sea or strait named like a town
+ * ("the Dnipro River", "the Sea of Azov"); small places (population < 1000)
+ * neither curated nor in a preferred country; one-word alternate names
+ * (not a place's own name) abroad ("Africa" is an alternate of Mahdia);
+ * keys of two letters unless curated ("In"). Curated places, countries,
+ * subdivisions and national capitals ("strong" candidates) pass the
+ * neighbour and sentence-start tests.
  */
 #include "geo.h"
 
@@ -278,14 +282,6 @@ static int is_cap(const sent *s, size_t i)
 static int glued(const sent *s, size_t i) { return (s->toks[i].flags & SR_TOK_GLUED) != 0; }
 static int skipped(const sent *s, size_t i) { return s->skip && s->skip[i]; }
 
-static int possessive(const sent *s, size_t i)
-{
-    const sr_token *t = &s->toks[i];
-    size_t n = t->end - t->start;
-    const char *w = s->text + t->start;
-    return n > 2 && w[n - 2] == '\'' && (w[n - 1] == 's' || w[n - 1] == 'S');
-}
-
 static int sentence_initial(const sent *s, size_t i)
 {
     while (i > 0 && !is_word(s, i - 1) && tok_in(s, i - 1, OPENERS))
@@ -375,12 +371,10 @@ static size_t span_ends(const sent *s, size_t i, size_t *ends, size_t cap)
     return n;
 }
 
-/* Folds tokens [a, e) into key; a final possessive 's is dropped. */
+/* Folds tokens [a, e) into key (the tokenizer has split off any 's). */
 static size_t span_key(const sent *s, size_t a, size_t e, char *key)
 {
     uint32_t from = s->toks[a].start, to = s->toks[e - 1].end;
-    if (possessive(s, e - 1))
-        to -= 2;
     return sr_geo_fold(s->text + from, to - from, key, SR_GEO_MAX_KEY);
 }
 
