@@ -212,3 +212,33 @@ size_t sr_utf8_decode(const char *str, size_t n, int32_t *cp)
     *cp = v;
     return len;
 }
+
+/* Length of the maximal subpart of the ill-formed sequence at s (Unicode
+ * §3.9, "U+FFFD substitution of maximal subparts", as WHATWG and Python do):
+ * the lead byte plus the continuation bytes that could still have led to a
+ * valid character. Always >= 1. Shared by the repairers so that warnings'
+ * counts and offsets agree with the repaired text. */
+size_t sr_utf8_bad_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else
+        return 1;
+    size_t i = 1;
+    if (i < n && s[i] >= lo && s[i] <= hi) {
+        i++;
+        while (i < need && i < n && (s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i < need ? i : need - 1;
+}

@@ -67,5 +67,7 @@ static inline int sr_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; 
 /* Decodes one UTF-8 code point at s[0..n); returns its length (>= 1) and
  * sets *cp, or returns 0 if the bytes are not valid UTF-8. */
 size_t sr_utf8_decode(const char *s, size_t n, int32_t *cp);
+/* Bytes to replace with one U+FFFD where decoding failed at s (>= 1). */
+size_t sr_utf8_bad_len(const unsigned char *s, size_t n);
 
 #endif

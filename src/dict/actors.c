@@ -70,48 +70,35 @@ typedef struct {
     const char *file;        /* interned path */
 } loadctx;
 
+typedef struct {
+    loadctx *c;
+    const sr_actor_entry *proto;
+} addctx;
+
+static int add_phrase(void *ud, sr_dict_line *L, const uint32_t *ids, size_t n, int caps,
+                      const char *phrase, sr_err *err)
+{
+    addctx *x = ud;
+    sr_dict *d = x->c->d;
+    (void)err;
+    /* All-caps phrases (US, UN, EU, DRC) match case-exactly: the lower-case
+     * homograph ("us", "un-") is the commoner word. */
+    SR_GROW(d->actors, d->capactors, d->nactors + 1);
+    sr_actor_entry *a = &d->actors[d->nactors];
+    *a = *x->proto;
+    a->phrase = sr_xstrdup(phrase);
+    a->file = x->c->file;
+    a->line = L->lineno;
+    sr_phrase_index_add(d->actor_ix, ids, n, caps, a->phrase, (uint32_t)d->nactors);
+    d->nactors++;
+    return SR_OK;
+}
+
 static int add_phrases(loadctx *c, sr_dict_line *L, sr_actor_entry proto, const char *list,
                        sr_err *err)
 {
-    if (!*list)
-        return sr_err_set(err, SR_DICT, L->path, L->lineno, "no phrases");
-    const char *p = list;
-    while (*p) {
-        const char *bar = strchr(p, '|');
-        const char *e = bar ? bar : p + strlen(p);
-        while (p < e && (*p == ' ' || *p == '\t'))
-            p++;
-        const char *q = e;
-        while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
-            q--;
-        if (q == p)
-            return sr_err_set(err, SR_DICT, L->path, L->lineno, "empty phrase in list");
-        if (q - p > 200)
-            return sr_err_set(err, SR_DICT, L->path, L->lineno, "phrase too long (max 200 bytes)");
-        char *phrase = sr_xstrndup(p, (size_t)(q - p));
-        uint32_t ids[32];
-        int caps;
-        size_t n = sr_dict_phrase_ids(c->d, phrase, ids, SR_ARRAY_LEN(ids), &caps);
-        if (n == 0 || n > 16) {
-            free(phrase);
-            return sr_err_set(err, SR_DICT, L->path, L->lineno, "phrase '%.*s' has %zu words (1-16)",
-                              (int)(q - p), p, n);
-        }
-        /* Short all-caps phrases (US, UN, EU, DRC) match case-exactly; longer
-         * acronyms too, since a lower-case homograph is the commoner word. */
-        SR_GROW(c->d->actors, c->d->capactors, c->d->nactors + 1);
-        sr_actor_entry *a = &c->d->actors[c->d->nactors];
-        *a = proto;
-        a->phrase = phrase;
-        a->file = c->file;
-        a->line = L->lineno;
-        sr_phrase_index_add(c->d->actor_ix, ids, n, caps, phrase, (uint32_t)c->d->nactors);
-        c->d->nactors++;
-        p = bar ? bar + 1 : e;
-        if (bar && !*p)
-            return sr_err_set(err, SR_DICT, L->path, L->lineno, "empty phrase after '|'");
-    }
-    return SR_OK;
+    addctx x = {c, &proto};
+    return sr_dict_each_phrase(c->d, L, list, add_phrase, &x, err);
 }
 
 static int actor_line(void *ud, sr_dict_line *L, sr_err *err)

@@ -322,6 +322,39 @@ size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
     return n;
 }
 
+int sr_dict_each_phrase(sr_dict *d, sr_dict_line *L, const char *list, sr_dict_phrase_fn fn,
+                        void *ud, sr_err *err)
+{
+    if (!*list)
+        return sr_err_set(err, SR_DICT, L->path, L->lineno, "no phrases");
+    const char *p = list;
+    for (;;) {
+        const char *bar = strchr(p, '|');
+        const char *e = bar ? bar : p + strlen(p);
+        while (p < e && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *q = e;
+        while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+            q--;
+        if (q == p)
+            return sr_err_set(err, SR_DICT, L->path, L->lineno, "empty phrase in list");
+        if (q - p > 200)
+            return sr_err_set(err, SR_DICT, L->path, L->lineno, "phrase too long (max 200 bytes)");
+        char *phrase = sr_xstrndup(p, (size_t)(q - p));
+        uint32_t ids[32];
+        int caps;
+        size_t n = sr_dict_phrase_ids(d, phrase, ids, SR_ARRAY_LEN(ids), &caps);
+        int rc = n >= 1 && n <= 16
+                     ? fn(ud, L, ids, n, caps, phrase, err)
+                     : sr_err_set(err, SR_DICT, L->path, L->lineno,
+                                  "phrase '%s' has %zu words (1-16)", phrase, n);
+        free(phrase);
+        if (rc || !bar)
+            return rc;
+        p = bar + 1;
+    }
+}
+
 /* ---- sr_dict_open ---- */
 
 const sr_boiler *sr_dict_boiler(const sr_dict *d) { return d ? d->boiler : NULL; }

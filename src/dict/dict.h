@@ -242,6 +242,15 @@ const sr_boiler *sr_dict_boiler(const sr_dict *d);
 size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
                           size_t max, int *all_caps);
 
+/* Splits a "phrase | phrase | ..." list (the last column of most
+ * dictionary files) and calls fn with each phrase's word ids; rejects
+ * empty phrases, phrases over 200 bytes and over 16 words, naming L's
+ * file:line. The phrase string is only borrowed by fn. */
+typedef int (*sr_dict_phrase_fn)(void *ud, sr_dict_line *L, const uint32_t *ids, size_t n,
+                                 int all_caps, const char *phrase, sr_err *err);
+int sr_dict_each_phrase(sr_dict *d, sr_dict_line *L, const char *list, sr_dict_phrase_fn fn,
+                        void *ud, sr_err *err);
+
 /* Phrase index construction (dict.c). */
 sr_phrase_index *sr_phrase_index_new(void);
 void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,

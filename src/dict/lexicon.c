@@ -24,41 +24,19 @@ static const char *const CLASSES[SR_LEX_COUNT] = {
     [SR_LEX_UNREAL] = "unreal",
 };
 
-typedef int (*phrase_fn)(sr_dict *d, sr_dict_line *L, const uint32_t *ids, size_t n,
-                         const char *phrase, uint32_t value, sr_err *err);
+typedef struct {
+    sr_dict *d;
+    uint32_t value;      /* class (lexicon) or issue number (issues) */
+} phrasectx;
 
-/* Splits "a | b c | d" and hands each phrase's word ids to fn. */
-static int each_phrase(sr_dict *d, sr_dict_line *L, uint32_t value, phrase_fn fn, sr_err *err)
+static int lex_phrase(void *ud, sr_dict_line *L, const uint32_t *ids, size_t n, int caps,
+                      const char *phrase, sr_err *err)
 {
-    const char *p = L->rest;
-    if (!*p)
-        return sr_err_set(err, SR_DICT, L->path, L->lineno, "no phrases after '%s'", L->cols[0]);
-    while (*p) {
-        const char *bar = strchr(p, '|');
-        const char *e = bar ? bar : p + strlen(p);
-        while (p < e && (*p == ' ' || *p == '\t'))
-            p++;
-        const char *q = e;
-        while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
-            q--;
-        if (q == p || q - p > 200)
-            return sr_err_set(err, SR_DICT, L->path, L->lineno, "empty or overlong phrase");
-        char *phrase = sr_xstrndup(p, (size_t)(q - p));
-        uint32_t ids[16];
-        size_t n = sr_dict_phrase_ids(d, phrase, ids, SR_ARRAY_LEN(ids), NULL);
-        int rc = n ? fn(d, L, ids, n, phrase, value, err)
-                   : sr_err_set(err, SR_DICT, L->path, L->lineno, "phrase '%s' has no words", phrase);
-        free(phrase);
-        if (rc)
-            return rc;
-        p = bar ? bar + 1 : e;
-    }
-    return SR_OK;
-}
-
-static int lex_phrase(sr_dict *d, sr_dict_line *L, const uint32_t *ids, size_t n,
-                      const char *phrase, uint32_t cls, sr_err *err)
-{
+    sr_dict *d = ((phrasectx *)ud)->d;
+    uint32_t cls = ((phrasectx *)ud)->value;
+    (void)L;
+    (void)caps;
+    (void)err;
     if (n == 1) {
         SR_GROW(d->lexpairs, d->caplexpairs, d->nlexpairs + 2);
         d->lexpairs[d->nlexpairs++] = ids[0];
@@ -76,7 +54,7 @@ static int lexicon_line(void *ud, sr_dict_line *L, sr_err *err)
     sr_dict *d = ud;
     for (uint32_t c = 0; c < SR_LEX_COUNT; c++)
         if (!strcmp(L->cols[0], CLASSES[c]))
-            return each_phrase(d, L, c, lex_phrase, err);
+            return sr_dict_each_phrase(d, L, L->rest, lex_phrase, &(phrasectx){d, c}, err);
     return sr_err_set(err, SR_DICT, L->path, L->lineno,
                       "unknown word class '%s' (see the list at the top of the file)", L->cols[0]);
 }
@@ -112,9 +90,14 @@ int sr_dict_lex(const sr_dict *d, uint32_t word, int cls)
     return 0;
 }
 
-static int issue_phrase(sr_dict *d, sr_dict_line *L, const uint32_t *ids, size_t n,
-                        const char *phrase, uint32_t value, sr_err *err)
+static int issue_phrase(void *ud, sr_dict_line *L, const uint32_t *ids, size_t n, int caps,
+                        const char *phrase, sr_err *err)
 {
+    sr_dict *d = ((phrasectx *)ud)->d;
+    uint32_t value = ((phrasectx *)ud)->value;
+    (void)L;
+    (void)caps;
+    (void)err;
     uint32_t id = sr_strtab_intern(&d->paths, phrase, strlen(phrase));
     sr_phrase_index_add(d->issue_ix, ids, n, 0, sr_strtab_str(&d->paths, id), value);
     return SR_OK;
@@ -137,7 +120,7 @@ static int issue_line(void *ud, sr_dict_line *L, sr_err *err)
         const char *file = sr_strtab_str(&d->paths, sr_strtab_intern(&d->paths, L->path, strlen(L->path)));
         d->issues[d->nissues++] = (sr_issue){.tag = sr_xstrdup(tag), .file = file, .line = L->lineno};
     }
-    return each_phrase(d, L, (uint32_t)idx, issue_phrase, err);
+    return sr_dict_each_phrase(d, L, L->rest, issue_phrase, &(phrasectx){d, (uint32_t)idx}, err);
 }
 
 int sr_issues_load(sr_dict *d, const char *path, sr_err *err)

@@ -126,32 +126,6 @@ static void warn_utf8_done(utf8warn *w)
                      w->count - MAX_UTF8_WARNINGS);
 }
 
-/* Length of the maximal subpart of the ill-formed UTF-8 at s (the same
- * rule as normalize.c, so counts and offsets agree): >= 1. */
-static size_t bad_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else
-        return 1;
-    size_t i = 1;
-    if (i < n && s[i] >= lo && s[i] <= hi) {
-        i++;
-        while (i < need && i < n && (s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i < need ? i : need - 1;
-}
 
 /* Whether s is valid UTF-8 without NUL bytes: the common case, which
  * needs no copy. */
@@ -197,7 +171,7 @@ static void repair_utf8(const char *s, size_t n, sr_buf *out, sr_text_warn_fn wa
         if (c) {
             warn(ud, i, "invalid UTF-8");
             sr_buf_put(out, "\xEF\xBF\xBD", 3);
-            i += bad_len((const unsigned char *)s + i, n - i);
+            i += sr_utf8_bad_len((const unsigned char *)s + i, n - i);
         } else
             i++;
         run = i;

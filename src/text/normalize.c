@@ -162,34 +162,6 @@ static void end_run(norm *st)
     st->in_run = st->suspect = 0;
 }
 
-/* Length of the maximal subpart of the ill-formed sequence at s (Unicode
- * §3.9, "U+FFFD substitution of maximal subparts", as WHATWG and Python do):
- * the lead byte plus the continuation bytes that could still have led to a
- * valid character. Always >= 1. Called only where decoding failed. */
-static size_t bad_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else
-        return 1;
-    size_t i = 1;
-    if (i < n && s[i] >= lo && s[i] <= hi) {
-        i++;
-        while (i < need && i < n && (s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i < need ? i : need - 1;
-}
 
 static inline int plain_ascii(unsigned char c)
 {
@@ -230,7 +202,7 @@ void sr_text_normalize(const char *in, size_t len, sr_buf *out,
         if (bad) {
             if (warn)
                 warn(ud, i, "invalid UTF-8");
-            n = bad_len(s + i, len - i);
+            n = sr_utf8_bad_len(s + i, len - i);
             cp = 0xFFFD;
         }
         const char *to;
