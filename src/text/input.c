@@ -126,7 +126,6 @@ static void warn_utf8_done(utf8warn *w)
                      w->count - MAX_UTF8_WARNINGS);
 }
 
-
 /* Whether s is valid UTF-8 without NUL bytes: the common case, which
  * needs no copy. */
 static int clean_utf8(const char *s, size_t n)

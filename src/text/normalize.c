@@ -162,7 +162,6 @@ static void end_run(norm *st)
     st->in_run = st->suspect = 0;
 }
 
-
 static inline int plain_ascii(unsigned char c)
 {
     return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t';
