@@ -150,7 +150,10 @@ static void warnf(ctx *c, const char *path, long line, const char *fmt, ...)
     va_list ap;
     if (c->quiet)
         return;
-    fprintf(stderr, "sitrep-gazetteer-build: warning: %s:%ld: ", path, line);
+    if (line > 0)
+        fprintf(stderr, "sitrep-gazetteer-build: warning: %s:%ld: ", path, line);
+    else
+        fprintf(stderr, "sitrep-gazetteer-build: warning: %s: ", path);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -648,6 +651,11 @@ static int usable_alternate(const char *s)
 
 static void load_geonames(ctx *c, const char *path)
 {
+    if (c->ncountries == 0) {
+        warnf(c, path, 0, "GeoNames data skipped: its ISO 3166-1 alpha-2 country codes are "
+              "mapped with iso-codes (--iso-dir; apt-get install iso-codes)");
+        return;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         errorf(c, path, 0, "cannot open the GeoNames data: %s", strerror(errno));
@@ -1131,8 +1139,10 @@ static void add_countries(ctx *c)
         pl->flags |= SR_GEO_CURATED;
         pl->supp = sr_xstrdup(r->id);
         pl->name = sr_xstrdup(r->names[0]);
-        if (r->kind == SR_GEO_ADMIN1)
+        if (r->kind == SR_GEO_ADMIN1) {
             pl->admin1 = sr_xstrdup(r->names[0]);
+            mark_centre(c, r->cc3, r->lat, r->lon);
+        }
         for (size_t n = 0; n < r->nnames; n++)
             add_key(c, p, r->names[n], SR_GEO_KEY_CURATED | (n == 0 ? SR_GEO_KEY_PRIMARY : 0));
     }

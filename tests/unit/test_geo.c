@@ -3,9 +3,9 @@
  *
  * `places` is the lookup spec: a name, the countries preferred, and the
  * place expected (GeoNames id and/or coordinates within a tolerance, the
- * country and the precision). Rows marked GN need the GeoNames data: when
- * the index was built without it (no `npm ci` before cmake) they are
- * skipped with a message. Oblasts and other subdivisions are placed at
+ * country and the precision). Rows marked GN need the GeoNames data (and
+ * iso-codes, which maps its country codes): when the index was built
+ * without it (no `npm ci` before cmake) they are skipped with a message. Oblasts and other subdivisions are placed at
  * their administrative centre city (Kursk Oblast at Kursk), the
  * convention of dict/places.txt.
  *
@@ -412,7 +412,7 @@ static const pcase places[] = {
     {"U.S.", "", 0, 38.90, -77.04, "USA", 'C', 0},
     {"UK", "", 0, 51.51, -0.13, "GBR", 'C', 0},
     {"DRC", "", 0, -4.33, 15.31, "COD", 'C', 0},
-    {"Congo", "", 0, -4.33, 15.31, "COD", 'C', 0},
+    {"Congo", "", 0, -4.33, 15.31, "COD", 'C', GN},
     {"Syria", "", 0, 33.51, 36.29, "SYR", 'C', 0},
     {"Iran", "", 0, 35.69, 51.42, "IRN", 'C', 0},
     {"Lebanon", "", 0, 33.89, 35.50, "LBN", 'C', 0},
