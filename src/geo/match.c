@@ -303,7 +303,7 @@ static size_t near_before(const sent *s, size_t i)
     /* "near the village of X": look past "the village of" */
     if (p >= 2 && tok_is(s, p, "of") && tok_in(s, p - 1, SETTLEMENT_WORDS)) {
         size_t q = p - 1;
-        if (q > 0 && tok_is(s, q - 1, "the"))
+        if (tok_is(s, q - 1, "the"))
             q--;
         size_t t0 = near_before(s, q);
         return t0 < q ? t0 : i;
