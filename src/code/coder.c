@@ -92,16 +92,31 @@ const char *sr_modality_name(int m)
 
 /* ---- token lookup ---- */
 
+/* Pure ASCII without capitals: the text is its own lower-case form. */
+static int ascii_lower(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x80 || (ch >= 'A' && ch <= 'Z'))
+            return 0;
+    }
+    return 1;
+}
+
 static void lookup_tokens(coder *c, const sr_sentence *s)
 {
     const sr_dict *d = c->d;
     for (uint32_t k = 0; k < s->ntok; k++) {
         const sr_token *t = &c->split.toks[s->tok0 + k];
         tinfo *ti = &c->ti[k];
-        char low[128];
         size_t n = t->end - t->start;
-        size_t l = sr_dict_lower(c->text + t->start, n < 120 ? n : 120, low, sizeof low);
-        ti->word = sr_strtab_find(&d->words, low, l);
+        if (!(t->flags & SR_TOK_CAP) && n < 120 && ascii_lower(c->text + t->start, n)) {
+            ti->word = sr_strtab_find(&d->words, c->text + t->start, n); /* already lower case */
+        } else {
+            char low[128];
+            size_t l = sr_dict_lower(c->text + t->start, n < 120 ? n : 120, low, sizeof low);
+            ti->word = sr_strtab_find(&d->words, low, l);
+        }
         ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
         sr_dict_word_lemmas(d, ti->word, ti->lemma);
         ti->mention = -1;
@@ -111,13 +126,17 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
 
 #define LEX(ti, cls) (((ti).lex >> (cls)) & 1u)
 
-static int tok_is(const coder *c, const sr_sentence *s, uint32_t k, const char *w)
+/* Is token k the word w (lower case)? Called with literals from hot loops:
+ * inlined, so strlen(w) folds to a constant and most calls end at the
+ * length or first-byte test. */
+static inline __attribute__((always_inline)) int tok_is(const coder *c, const sr_sentence *s,
+                                                        uint32_t k, const char *w)
 {
     const sr_token *t = &c->split.toks[s->tok0 + k];
     size_t n = strlen(w);
-    if (t->end - t->start != n)
+    if (t->end - t->start != n || sr_lower((unsigned char)c->text[t->start]) != w[0])
         return 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 1; i < n; i++)
         if (sr_lower((unsigned char)c->text[t->start + i]) != w[i])
             return 0;
     return 1;
