@@ -16,7 +16,7 @@ cd "$top"
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
-              libjansson-dev libxml2-dev libutf8proc-dev libcmocka-dev
+              libjansson-dev libyajl-dev libxml2-dev libutf8proc-dev libcmocka-dev
               python3 iso-codes)
 
 missing=()

@@ -71,6 +71,7 @@ typedef struct coder {
      * Rotenberg" makes "Rotenberg" a Russian actor for later sentences */
     struct learned {
         char surname[48];
+        size_t len;
         sr_actor_ref ref;
     } learned[32];
     int nlearned;
@@ -237,13 +238,14 @@ static void learn_name(coder *c, const sr_sentence *s, uint32_t k, const sr_acto
     if (n >= sizeof c->learned[0].surname || n < 2)
         return;
     for (int i = 0; i < c->nlearned; i++)
-        if (strlen(c->learned[i].surname) == n && !memcmp(c->learned[i].surname, c->text + t->start, n))
+        if (c->learned[i].len == n && !memcmp(c->learned[i].surname, c->text + t->start, n))
             return;
     if (c->nlearned == (int)SR_ARRAY_LEN(c->learned))
         return;
     struct learned *l = &c->learned[c->nlearned++];
     memcpy(l->surname, c->text + t->start, n);
     l->surname[n] = 0;
+    l->len = n;
     l->ref = *r;
     memset(l->ref.entry, 0, sizeof l->ref.entry);
 }
@@ -261,7 +263,8 @@ static uint32_t learned_mention(coder *c, const sr_sentence *s, uint32_t k)
         const sr_token *t = &c->split.toks[s->tok0 + last];
         size_t n = t->end - t->start;
         for (int i = 0; i < c->nlearned; i++) {
-            if (strlen(c->learned[i].surname) != n || memcmp(c->learned[i].surname, c->text + t->start, n))
+            if (c->learned[i].len != n || c->learned[i].surname[0] != c->text[t->start] ||
+                memcmp(c->learned[i].surname, c->text + t->start, n))
                 continue;
             mention m;
             memset(&m, 0, sizeof m);
@@ -949,8 +952,9 @@ static const char *intent_code(const char *root)
  * is one RUS event; two verbs are two events even with the same keys. */
 static int same_event(const sr_event *a, const sr_event *b)
 {
-    return a->why[0].start == b->why[0].start && !strcmp(a->code, b->code) && !strcmp(a->src.country, b->src.country) &&
-           !strcmp(a->src.org, b->src.org) && a->has_tgt == b->has_tgt &&
+    return a->why[0].start == b->why[0].start && !strcmp(a->code, b->code) &&
+           !strcmp(a->src.country, b->src.country) && !strcmp(a->src.org, b->src.org) &&
+           a->has_tgt == b->has_tgt &&
            !strcmp(a->tgt.country, b->tgt.country) && !strcmp(a->tgt.org, b->tgt.org) &&
            a->negated == b->negated && a->sent == b->sent;
 }
@@ -1048,29 +1052,30 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
     uint8_t skip[512];
     for (uint32_t k = 0; k < n; k++)
         skip[k] = c->ti[k].mention >= 0;
-    const char *prefer[24];
+    /* a short list: the gazetteer expands each country to its theatre */
+    enum { MAX_PREFER = 8 };
+    const char *prefer[MAX_PREFER];
     size_t np = 0;
     char adv[8][4];
     int nadv = 0;
     for (size_t i = first; i < out->n; i++) {
-        add_prefer(prefer, &np, 24, out->ev[i].src.country);
-        add_prefer(prefer, &np, 24, out->ev[i].tgt.country);
+        add_prefer(prefer, &np, MAX_PREFER, out->ev[i].src.country);
+        add_prefer(prefer, &np, MAX_PREFER, out->ev[i].tgt.country);
         if (nadv < 8 && sr_dict_adversary(c->d, out->ev[i].src.country, adv[nadv]))
-            add_prefer(prefer, &np, 24, adv[nadv++]);
+            add_prefer(prefer, &np, MAX_PREFER, adv[nadv++]);
     }
-    for (int pass = 0; pass < c->nfocus; pass++) { /* focus countries, most mentioned first */
-        int best = -1;
-        for (int k = 0; k < c->nfocus; k++) {
-            int seen = 0;
-            for (size_t i = 0; i < np; i++)
-                seen |= !strcmp(prefer[i], c->focus[k].country);
-            if (!seen && (best < 0 || c->focus[k].count > c->focus[best].count))
-                best = k;
+    /* then the document's focus, most mentioned first */
+    int order[SR_ARRAY_LEN(c->focus)];
+    for (int k = 0; k < c->nfocus; k++) {
+        int j = k;
+        while (j > 0 && c->focus[order[j - 1]].count < c->focus[k].count) {
+            order[j] = order[j - 1];
+            j--;
         }
-        if (best < 0)
-            break;
-        add_prefer(prefer, &np, 24, c->focus[best].country);
+        order[j] = k;
     }
+    for (int k = 0; k < c->nfocus; k++)
+        add_prefer(prefer, &np, MAX_PREFER, c->focus[order[k]].country);
     sr_place pl[16];
     size_t npl = sr_geo_match(g, c->text, c->split.toks + s->tok0, n, skip, prefer, np, pl, 16);
     if (!npl)

@@ -15,13 +15,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <yajl/yajl_parse.h>
 
 #define SR_DOC_MAX ((size_t)64 << 20)   /* bytes per document or JSONL line */
 #define MAX_UTF8_WARNINGS 20            /* then one summary warning */
@@ -645,16 +645,140 @@ static void note_bad(void *ud, size_t off, const char *what)
     b->count++;
 }
 
+/* One JSONL line's members, as yajl's callbacks deliver them. Strings are
+ * copied into `pool` (yajl's pointers live only during the callback). */
+enum { F_ID, F_TEXT, F_HTML, F_PUBLISHED, F_URL, F_SOURCE, F_TITLE, F_COUNT };
+static const char *const FIELD_NAMES[F_COUNT] = {"id", "text", "html", "published", "url",
+                                                 "source", "title"};
+enum { T_ABSENT = 0, T_NULL, T_STRING, T_NUMBER, T_OTHER };
+
+typedef struct jline {
+    int depth;             /* 0 before the top-level value, 1 inside the object */
+    int top_object;        /* the line is a JSON object */
+    int field;             /* member being read at depth 1, -1 for unknown keys */
+    int type[F_COUNT];     /* T_* per field */
+    size_t off[F_COUNT], len[F_COUNT]; /* value in pool */
+    sr_buf pool;
+} jline;
+
+static void set_value(jline *j, int type, const char *s, size_t n)
+{
+    if (j->depth != 1 || j->field < 0)
+        return;
+    j->type[j->field] = type;
+    j->off[j->field] = j->pool.n;
+    j->len[j->field] = n;
+    sr_buf_put(&j->pool, s, n);
+    sr_buf_putc(&j->pool, 0);
+}
+
+/* A value that is no string or number: a type error if it is a field's. */
+static void scalar_other(jline *j, int is_null)
+{
+    if (j->depth == 1 && j->field >= 0)
+        j->type[j->field] = is_null ? T_NULL : T_OTHER;
+}
+
+static int cb_null(void *ctx)
+{
+    scalar_other(ctx, 1);
+    return 1;
+}
+
+static int cb_boolean(void *ctx, int v)
+{
+    (void)v;
+    scalar_other(ctx, 0);
+    return 1;
+}
+
+static int cb_number(void *ctx, const char *s, size_t n)
+{
+    set_value(ctx, T_NUMBER, s, n);
+    return 1;
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t n)
+{
+    set_value(ctx, T_STRING, (const char *)s, n);
+    return 1;
+}
+
+static int cb_start(void *ctx, int is_map)
+{
+    jline *j = ctx;
+    if (j->depth == 0 && is_map)
+        j->top_object = 1;
+    if (j->depth == 1 && j->field >= 0)
+        j->type[j->field] = T_OTHER; /* an object or array where a string belongs */
+    j->depth++;
+    return 1;
+}
+
+static int cb_start_map(void *ctx) { return cb_start(ctx, 1); }
+static int cb_start_array(void *ctx) { return cb_start(ctx, 0); }
+
+static int cb_end(void *ctx)
+{
+    ((jline *)ctx)->depth--;
+    return 1;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *key, size_t n)
+{
+    jline *j = ctx;
+    if (j->depth != 1)
+        return 1;
+    j->field = -1;
+    for (int f = 0; f < F_COUNT; f++)
+        if (strlen(FIELD_NAMES[f]) == n && !memcmp(FIELD_NAMES[f], key, n))
+            j->field = f;
+    return 1;
+}
+
+static const yajl_callbacks JSONL_CALLBACKS = {
+    cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end,
+};
+
+/* Parses one line with yajl (a streaming parser: string values point into
+ * the line unless they hold escapes, which is why JSONL feeds of gigabytes
+ * parse at memory speed). Returns 0 and a message in msg on bad JSON. */
+static int parse_jsonl_line(const char *line, size_t n, jline *j, char *msg, size_t msgsize)
+{
+    memset(j, 0, sizeof *j);
+    j->field = -1;
+    yajl_handle h = yajl_alloc(&JSONL_CALLBACKS, NULL, j);
+    if (!h)
+        sr_xmalloc((size_t)-1); /* out of memory: reports and aborts */
+    yajl_config(h, yajl_dont_validate_strings, 1); /* the line was repaired already */
+    yajl_status st = yajl_parse(h, (const unsigned char *)line, n);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    int ok = st == yajl_status_ok;
+    if (!ok) {
+        unsigned char *e = yajl_get_error(h, 0, (const unsigned char *)line, n);
+        const char *text = e ? (const char *)e : "parse error";
+        size_t len = strlen(text);
+        while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+            len--;
+        snprintf(msg, msgsize, "%.*s", (int)len, text);
+        if (e)
+            yajl_free_error(h, e);
+    }
+    yajl_free(h);
+    return ok;
+}
+
 /* An optional string member: NULL if absent or null; a warning (added to
  * *warn) for other types. */
-static const char *opt_string(json_t *root, const char *key, sr_buf *warn)
+static const char *opt_string(const jline *j, int f, sr_buf *warn)
 {
-    json_t *v = json_object_get(root, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (json_is_string(v))
-        return json_string_value(v);
-    sr_buf_printf(warn, "%s\"%s\" is not a string; ignored", warn->n ? "\n" : "", key);
+    if (j->type[f] == T_STRING)
+        return j->pool.p + j->off[f];
+    if (j->type[f] != T_ABSENT && j->type[f] != T_NULL)
+        sr_buf_printf(warn, "%s\"%s\" is not a string; ignored", warn->n ? "\n" : "",
+                      FIELD_NAMES[f]);
     return NULL;
 }
 
@@ -670,78 +794,62 @@ static int jsonl_doc(const sr_item *l, const char *line, size_t n, sr_doc **doc,
         n = fixed.n;
     }
     int rc = SR_OK;
-    json_error_t je;
-    json_t *root = json_loadb(line, n, JSON_ALLOW_NUL, &je);
-    char idbuf[64];
+    jline j;
+    char msg[256];
     const char *id = NULL;
-    json_t *body = NULL;
-    int is_html = 0;
-    if (!root) {
-        rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "not valid JSON: %s", je.text);
+    int body = -1;
+    if (!parse_jsonl_line(line, n, &j, msg, sizeof msg)) {
+        rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "not valid JSON: %s", msg);
         goto done;
     }
-    if (!json_is_object(root)) {
+    if (!j.top_object) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "not a JSON object");
         goto done;
     }
-    json_t *v = json_object_get(root, "id");
-    if (!v || json_is_null(v)) {
+    if (j.type[F_ID] == T_ABSENT || j.type[F_ID] == T_NULL) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "missing \"id\"");
         goto done;
     }
-    if (json_is_string(v))
-        id = json_string_value(v);
-    else if (json_is_integer(v)) {
-        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        id = idbuf;
-    } else if (json_is_real(v)) {
-        snprintf(idbuf, sizeof idbuf, "%.15g", json_real_value(v));
-        id = idbuf;
-    } else {
+    if (j.type[F_ID] != T_STRING && j.type[F_ID] != T_NUMBER) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno,
                         "\"id\" is not a string or number");
         goto done;
     }
+    id = j.pool.p + j.off[F_ID]; /* a number keeps its JSON spelling: 17 -> "17" */
     if (!id[0]) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "\"id\" is empty");
         goto done;
     }
-    json_t *t = json_object_get(root, "text"), *h = json_object_get(root, "html");
-    if (t && json_is_null(t))
-        t = NULL;
-    if (h && json_is_null(h))
-        h = NULL;
-    if (t) {
-        body = t;
-    } else if (h) {
-        body = h;
-        is_html = 1;
-    } else {
+    if (j.type[F_TEXT] != T_ABSENT && j.type[F_TEXT] != T_NULL)
+        body = F_TEXT;
+    else if (j.type[F_HTML] != T_ABSENT && j.type[F_HTML] != T_NULL)
+        body = F_HTML;
+    if (body < 0) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "missing \"text\" or \"html\"");
         goto done;
     }
-    if (!json_is_string(body)) {
+    if (j.type[body] != T_STRING) {
         rc = sr_err_set(err, SR_PARSE, l->name, l->lineno, "\"%s\" is not a string",
-                        is_html ? "html" : "text");
+                        FIELD_NAMES[body]);
         goto done;
     }
     sr_doc_meta meta = {0};
     meta.id = id;
-    meta.published = opt_string(root, "published", &warn);
-    meta.url = opt_string(root, "url", &warn);
-    meta.source = opt_string(root, "source", &warn);
-    meta.title = opt_string(root, "title", &warn);
+    meta.published = opt_string(&j, F_PUBLISHED, &warn);
+    meta.url = opt_string(&j, F_URL, &warn);
+    meta.source = opt_string(&j, F_SOURCE, &warn);
+    meta.title = opt_string(&j, F_TITLE, &warn);
     sr_buf origin = {0};
     sr_buf_printf(&origin, "%s:%ld", l->name, l->lineno);
     meta.origin = origin.p;
-    rc = sr_doc_new(&meta, json_string_value(body), json_string_length(body),
-                    is_html, l->dict, doc, err);
+    rc = sr_doc_new(&meta, j.pool.p + j.off[body], j.len[body], body == F_HTML, l->dict, doc,
+                    err);
     sr_buf_free(&origin);
     if (rc) {
         if (err) {
-            char msg[sizeof err->msg];
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            sr_err_set(err, rc, l->name, l->lineno, "%s", msg);
+            char emsg[sizeof err->msg];
+            snprintf(emsg, sizeof emsg, "%s", err->msg);
+            sr_err_set(err, rc, l->name, l->lineno, "%s", emsg);
         }
         goto done;
     }
@@ -756,7 +864,7 @@ static int jsonl_doc(const sr_item *l, const char *line, size_t n, sr_doc **doc,
         sr_doc_warnf(*doc, "%.*s", (int)(e ? (size_t)(e - w) : strlen(w)), w);
     }
 done:
-    json_decref(root);
+    sr_buf_free(&j.pool);
     sr_buf_free(&fixed);
     sr_buf_free(&warn);
     return rc;
