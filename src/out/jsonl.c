@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_str(sr_buf *b, const char *s, size_t n)
+/* The escaped contents of a JSON string, without the quotes. */
+static void put_escaped(sr_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    sr_buf_putc(b, '"');
     size_t run = 0; /* bytes copied verbatim since the last escape */
     for (size_t i = 0; i < n;) {
         unsigned char ch = (unsigned char)s[i];
@@ -55,7 +55,61 @@ static void put_str(sr_buf *b, const char *s, size_t n)
         i++;
     }
     sr_buf_put(b, s + n - run, run);
+}
+
+static void put_str(sr_buf *b, const char *s, size_t n)
+{
     sr_buf_putc(b, '"');
+    put_escaped(b, s, n);
+    sr_buf_putc(b, '"');
+}
+
+/* Numbers without printf: formatting offsets and coordinates through
+ * vfprintf cost more than escaping the sentence. */
+static void put_u64(sr_buf *b, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sr_buf_put(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
+/* v with exactly `decimals` digits after the point, rounded half away
+ * from zero (the values have at most that many meaningful digits). */
+static void put_fixed(sr_buf *b, double v, int decimals)
+{
+    static const double pow10[] = {1, 10, 100, 1000, 10000, 100000};
+    if (v != v || v > 1e12 || v < -1e12) { /* NaN or absurd: never from our tables */
+        sr_buf_puts(b, "null");
+        return;
+    }
+    double scale = pow10[decimals];
+    double a = v < 0 ? -v : v;
+    uint64_t scaled = (uint64_t)(a * scale + 0.5);
+    if (v < 0 && scaled)
+        sr_buf_putc(b, '-');
+    put_u64(b, scaled / (uint64_t)scale);
+    sr_buf_putc(b, '.');
+    char frac[8];
+    uint64_t f = scaled % (uint64_t)scale;
+    for (int i = decimals - 1; i >= 0; i--) {
+        frac[i] = (char)('0' + f % 10);
+        f /= 10;
+    }
+    sr_buf_put(b, frac, (size_t)decimals);
+}
+
+static void put_offsets(sr_buf *b, const char *key, uint32_t start, uint32_t end)
+{
+    sr_buf_puts(b, key);
+    sr_buf_putc(b, '[');
+    put_u64(b, start);
+    sr_buf_putc(b, ',');
+    put_u64(b, end);
+    sr_buf_putc(b, ']');
 }
 
 static void put_cstr(sr_buf *b, const char *s)
@@ -94,9 +148,11 @@ static void put_rule(sr_buf *b, const sr_events *ev, const char *file, long line
     size_t n = strlen(ev->dict->dir);
     if (!strncmp(file, ev->dict->dir, n) && file[n] == '/')
         file += n + 1;
-    char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s:%ld", file, line);
-    put_cstr(b, tmp);
+    sr_buf_putc(b, '"');
+    put_escaped(b, file, strlen(file)); /* --dict may name any directory */
+    sr_buf_putc(b, ':');
+    put_u64(b, (uint64_t)line);
+    sr_buf_putc(b, '"');
 }
 
 static void put_place(sr_buf *b, const sr_place *p)
@@ -105,13 +161,17 @@ static void put_place(sr_buf *b, const sr_place *p)
     sr_buf_puts(b, "{\"name\":");
     put_cstr(b, p->name);
     /* four decimals: about 10 m, more than any gazetteer row means */
-    sr_buf_printf(b, ",\"lat\":%.4f,\"lon\":%.4f,\"country\":", p->lat, p->lon);
+    sr_buf_puts(b, ",\"lat\":");
+    put_fixed(b, p->lat, 4);
+    sr_buf_puts(b, ",\"lon\":");
+    put_fixed(b, p->lon, 4);
+    sr_buf_puts(b, ",\"country\":");
     put_cstr(b, p->country);
     sr_buf_puts(b, ",\"admin1\":");
     put_cstr(b, p->admin1);
     sr_buf_puts(b, ",\"geonames_id\":");
     if (p->geonames_id > 0)
-        sr_buf_printf(b, "%ld", p->geonames_id);
+        put_u64(b, (uint64_t)p->geonames_id);
     else
         put_cstr(b, p->supplement_id);
     sr_buf_puts(b, ",\"precision\":");
@@ -126,7 +186,8 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
     put_cstr(b, ev->doc_id);
     sr_buf_puts(b, ",\"sentence\":");
     put_span(b, ev, e->sstart, e->send);
-    sr_buf_printf(b, ",\"offset\":[%u,%u],\"source\":", e->sstart, e->send);
+    put_offsets(b, ",\"offset\":", e->sstart, e->send);
+    sr_buf_puts(b, ",\"source\":");
     put_actor(b, ev, &e->src);
     sr_buf_puts(b, ",\"target\":");
     if (e->has_tgt)
@@ -138,8 +199,11 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
     sr_buf_puts(b, ",\"root\":");
     put_str(b, e->code, 2);
     if (cm) {
-        /* %.1f: Goldstein values have one decimal (dict/cameo.tsv) */
-        sr_buf_printf(b, ",\"quad_class\":%d,\"goldstein\":%.1f", cm->quad, (double)cm->goldstein);
+        /* Goldstein values have one decimal (dict/cameo.tsv) */
+        sr_buf_puts(b, ",\"quad_class\":");
+        put_u64(b, (uint64_t)cm->quad);
+        sr_buf_puts(b, ",\"goldstein\":");
+        put_fixed(b, (double)cm->goldstein, 1);
     } else {
         sr_buf_puts(b, ",\"quad_class\":null,\"goldstein\":null");
     }
@@ -190,7 +254,7 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
         put_cstr(b, w->role);
         sr_buf_puts(b, ",\"text\":");
         put_span(b, ev, w->start, w->end);
-        sr_buf_printf(b, ",\"offset\":[%u,%u]", w->start, w->end);
+        put_offsets(b, ",\"offset\":", w->start, w->end);
         if (w->file) {
             sr_buf_puts(b, ",\"rule\":");
             put_rule(b, ev, w->file, w->line);
