@@ -423,6 +423,10 @@ static int id_matches(uint32_t id, const tinfo *ti)
 /* Tokens matched by the longest alternative of e at k (0 = no match). */
 static uint32_t elem_matches(const sr_pat_elem *e, const tinfo *ti, uint32_t avail)
 {
+    uint64_t bits = (1ull << (ti->word & 63)) | (1ull << (ti->lemma[0] & 63)) |
+                    (1ull << (ti->lemma[1] & 63));
+    if (!(e->mask & bits))
+        return 0; /* no alternative can start with this token */
     uint32_t best = 0;
     for (size_t i = 0, off = 0; i < e->nalt; i++, off += 1 + e->alt[off]) {
         uint32_t n = e->alt[off];
@@ -1050,8 +1054,13 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
     if (n > 512)
         n = 512;
     uint8_t skip[512];
-    for (uint32_t k = 0; k < n; k++)
+    int candidates = 0; /* a place name is a capitalised word that is no actor */
+    for (uint32_t k = 0; k < n; k++) {
         skip[k] = c->ti[k].mention >= 0;
+        candidates |= !skip[k] && (tflags(c, s, k) & SR_TOK_CAP);
+    }
+    if (!candidates)
+        return;
     /* a short list: the gazetteer expands each country to its theatre */
     enum { MAX_PREFER = 8 };
     const char *prefer[MAX_PREFER];

@@ -24,45 +24,72 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 static void strtab_rehash(sr_strtab *t, size_t nslots)
 {
-    uint32_t *slots = sr_xcalloc(nslots, sizeof *slots);
-    for (size_t id = 1; id <= t->n; id++) {
-        size_t j = hash_bytes(t->strs[id - 1], t->lens[id - 1]) & (nslots - 1);
-        while (slots[j])
+    sr_strtab_slot *slots = sr_xcalloc(nslots, sizeof *slots);
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (!t->slots[i].id)
+            continue;
+        size_t j = t->slots[i].hash & (nslots - 1);
+        while (slots[j].id)
             j = (j + 1) & (nslots - 1);
-        slots[j] = (uint32_t)id;
+        slots[j] = t->slots[i];
     }
     free(t->slots);
     t->slots = slots;
     t->nslots = nslots;
 }
 
+static uint32_t strtab_probe(const sr_strtab *t, const char *s, size_t n, uint32_t h, size_t *slot)
+{
+    size_t j = h & (t->nslots - 1);
+    for (; t->slots[j].id; j = (j + 1) & (t->nslots - 1)) {
+        uint32_t id = t->slots[j].id;
+        if (t->slots[j].hash == h && t->lens[id - 1] == n && !memcmp(t->strs[id - 1], s, n))
+            return id;
+    }
+    *slot = j;
+    return 0;
+}
+
 uint32_t sr_strtab_find(const sr_strtab *t, const char *s, size_t n)
 {
     if (!t->nslots)
         return 0;
-    size_t j = hash_bytes(s, n) & (t->nslots - 1);
-    for (uint32_t id; (id = t->slots[j]) != 0; j = (j + 1) & (t->nslots - 1))
-        if (t->lens[id - 1] == n && !memcmp(t->strs[id - 1], s, n))
-            return id;
-    return 0;
+    size_t slot;
+    return strtab_probe(t, s, n, hash_bytes(s, n), &slot);
+}
+
+/* Copies a string into the arena; blocks never move. */
+static char *strtab_store(sr_strtab *t, const char *s, size_t n)
+{
+    if (!t->nblocks || t->block_used + n + 1 > t->block_size) {
+        size_t size = n + 1 > 65536 ? n + 1 : 65536;
+        SR_GROW(t->blocks, t->capblocks, t->nblocks + 1);
+        t->blocks[t->nblocks++] = sr_xmalloc(size);
+        t->block_used = 0;
+        t->block_size = size;
+    }
+    char *p = t->blocks[t->nblocks - 1] + t->block_used;
+    memcpy(p, s, n);
+    p[n] = 0;
+    t->block_used += n + 1;
+    return p;
 }
 
 uint32_t sr_strtab_intern(sr_strtab *t, const char *s, size_t n)
 {
-    uint32_t id = sr_strtab_find(t, s, n);
-    if (id)
-        return id;
     if ((t->n + 1) * 2 > t->nslots)
         strtab_rehash(t, t->nslots ? t->nslots * 2 : 1024);
+    uint32_t h = hash_bytes(s, n);
+    size_t slot;
+    uint32_t id = strtab_probe(t, s, n, h, &slot);
+    if (id)
+        return id;
     SR_GROW(t->strs, t->cap, t->n + 1);
     t->lens = sr_xrealloc(t->lens, t->cap * sizeof *t->lens);
-    t->strs[t->n] = sr_xstrndup(s, n);
+    t->strs[t->n] = strtab_store(t, s, n);
     t->lens[t->n] = (uint32_t)n;
     id = (uint32_t)++t->n;
-    size_t j = hash_bytes(s, n) & (t->nslots - 1);
-    while (t->slots[j])
-        j = (j + 1) & (t->nslots - 1);
-    t->slots[j] = id;
+    t->slots[slot] = (sr_strtab_slot){h, id};
     return id;
 }
 
@@ -73,8 +100,9 @@ const char *sr_strtab_str(const sr_strtab *t, uint32_t id)
 
 void sr_strtab_free(sr_strtab *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->strs[i]);
+    for (size_t i = 0; i < t->nblocks; i++)
+        free(t->blocks[i]);
+    free(t->blocks);
     free(t->strs);
     free(t->lens);
     free(t->slots);
@@ -180,6 +208,8 @@ struct sr_phrase_index {
     uint32_t *first;      /* open-addressing: slot -> 1 + index of first phrase of a run */
     uint32_t *firstkey;   /* slot -> first word id */
     size_t nslots;
+    uint8_t *starts;      /* bit per word id: some phrase starts with it */
+    uint32_t maxkey;      /* largest first word id */
 };
 
 sr_phrase_index *sr_phrase_index_new(void) { return sr_xcalloc(1, sizeof(sr_phrase_index)); }
@@ -213,6 +243,13 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     while (ns < ix->n * 4)
         ns *= 2;
     ix->nslots = ns;
+    /* most tokens start no phrase: one bit test rejects them before hashing */
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->ph[i].words[0] > ix->maxkey)
+            ix->maxkey = ix->ph[i].words[0];
+    ix->starts = sr_xcalloc(ix->maxkey / 8 + 1, 1);
+    for (size_t i = 0; i < ix->n; i++)
+        ix->starts[ix->ph[i].words[0] >> 3] |= (uint8_t)(1u << (ix->ph[i].words[0] & 7));
     ix->first = sr_xcalloc(ns, sizeof *ix->first);
     ix->firstkey = sr_xcalloc(ns, sizeof *ix->firstkey);
     for (size_t i = 0; i < ix->n; i++) {
@@ -238,6 +275,7 @@ void sr_phrase_index_free(sr_phrase_index *ix)
     free(ix->ph);
     free(ix->first);
     free(ix->firstkey);
+    free(ix->starts);
     free(ix);
 }
 
@@ -265,6 +303,8 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
     if (!ix || !ix->nslots || i >= nwords || !words[i])
         return 0;
     uint32_t key = words[i];
+    if (key > ix->maxkey || !(ix->starts[key >> 3] & (1u << (key & 7))))
+        return 0;
     size_t j = (key * 2654435761u) & (ix->nslots - 1);
     while (ix->first[j] && ix->firstkey[j] != key)
         j = (j + 1) & (ix->nslots - 1);

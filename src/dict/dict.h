@@ -24,13 +24,25 @@
 
 /* ---- interned strings ---- */
 
-/* Open-addressing string -> id table; ids start at 1 (0 = absent). */
+/* Open-addressing string -> id table; ids start at 1 (0 = absent). Every
+ * token of every document is looked up here, so a slot keeps the key's
+ * hash (most probes end without touching the string) and strings live
+ * packed in arena blocks that never move (sr_strtab_str pointers stay
+ * valid for the table's life). */
+typedef struct sr_strtab_slot {
+    uint32_t hash;       /* full hash of the key */
+    uint32_t id;         /* 0 = empty */
+} sr_strtab_slot;
+
 typedef struct sr_strtab {
-    uint32_t *slots;     /* id per slot, 0 = empty; owned */
+    sr_strtab_slot *slots; /* owned */
     size_t nslots;       /* power of two */
-    char **strs;         /* id-1 -> string, owned */
+    char **strs;         /* id-1 -> string (in an arena block), NUL-terminated */
     uint32_t *lens;
     size_t n, cap;
+    char **blocks;       /* arena blocks, owned */
+    size_t nblocks, capblocks;
+    size_t block_used, block_size; /* bytes used in / size of the last block */
 } sr_strtab;
 
 uint32_t sr_strtab_intern(sr_strtab *t, const char *s, size_t n);
@@ -132,6 +144,7 @@ typedef struct sr_pat_elem {
     uint8_t type;        /* SR_PAT_* */
     uint8_t optional;    /* trailing '?' */
     uint16_t nalt;       /* alternatives in alt[] */
+    uint64_t mask;       /* bit (id & 63) of each alternative's first word: a quick reject */
     uint32_t *alt;       /* per alternative: word count n, then n lemma or word ids; owned */
 } sr_pat_elem;
 

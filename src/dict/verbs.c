@@ -243,6 +243,8 @@ static int verb_line(void *ud, sr_dict_line *L, sr_err *err)
                 w = wend + 1;
             }
             e->nalt++;
+            if (e->alt[head] > 0)
+                e->mask |= 1ull << ((e->alt[head + 1] & ~SR_ALT_EXACT) & 63);
             a = we + 1;
         }
         p.nlit++;

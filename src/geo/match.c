@@ -78,16 +78,21 @@ static void prefs_init(prefs *p, const sr_gazetteer *g, const char *const *prefe
             prefs_add(p, prefer[i]);
     size_t nexplicit = p->n, nth;
     const sr_geo_theatre *th = sr_geo_theatres(g, &nth);
-    for (size_t i = 0; i < nexplicit; i++)
+    for (size_t i = 0; i < nexplicit; i++) {
+        uint32_t want; /* compare codes as words: this runs once per coded sentence */
+        memcpy(&want, p->cc[i], 4);
         for (size_t t = 0; t < nth; t++) {
             int member = 0;
-            for (int k = 0; k < 8; k++)
-                if (memcmp(th[t].codes[k], p->cc[i], 4) == 0)
-                    member = 1;
+            for (int k = 0; k < 8 && !member; k++) {
+                uint32_t have;
+                memcpy(&have, th[t].codes[k], 4);
+                member = have == want;
+            }
             for (int k = 0; member && k < 8; k++)
                 if (th[t].codes[k][0])
                     prefs_add(p, th[t].codes[k]);
         }
+    }
 }
 
 /* ---- scoring ---- */

@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes that need attention in a JSON string: controls, '"', '\\' and
+ * non-ASCII (validated, then copied). Everything else is copied in runs. */
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const unsigned char SPECIAL[256] = {
+    R16(1), R16(1),                                 /* 0x00-0x1F controls */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x22 '"' */
+    R16(0), R16(0),
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x5C '\\' */
+    R16(0), R16(0),
+    R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), /* 0x80-0xFF */
+};
+#undef R16
+
 /* The escaped contents of a JSON string, without the quotes. */
 static void put_escaped(sr_buf *b, const char *s, size_t n)
 {
@@ -20,7 +33,7 @@ static void put_escaped(sr_buf *b, const char *s, size_t n)
     size_t run = 0; /* bytes copied verbatim since the last escape */
     for (size_t i = 0; i < n;) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
+        if (!SPECIAL[ch]) {
             i++;
             run++;
             continue;
