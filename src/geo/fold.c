@@ -53,6 +53,17 @@ size_t sr_geo_fold(const char *s, size_t n, char *out, size_t cap)
         return 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (sr_is_ascii_alpha(c) || sr_is_digit(c)) {
+            /* the common case, on every capitalised word of every sentence */
+            if (o + 1 + (size_t)pending_space >= cap)
+                return 0;
+            if (pending_space)
+                out[o++] = ' ';
+            pending_space = 0;
+            out[o++] = (char)sr_lower(c);
+            i++;
+            continue;
+        }
         int32_t cp;
         size_t len;
         if (c < 0x80) {

@@ -38,6 +38,10 @@ typedef struct rule {
     size_t ntext;
     char *end;              /* R_INLINE: END literal or NULL for an exact cut, owned */
     size_t nend;
+    unsigned char need[32]; /* R_LINE: its longest literal run (lower case), which a
+                               matching line must contain: a memmem test spares the
+                               glob's backtracking on the many lines that lack it */
+    size_t nneed;
 } rule;
 
 struct sr_boiler {
@@ -226,6 +230,27 @@ static int first_byte(const rule *r)
     return -1;
 }
 
+/* The longest run of literal bytes in a glob (up to sizeof need). */
+static void find_need(rule *r)
+{
+    size_t best = 0, bestat = 0;
+    for (size_t i = 0; i < r->nops;) {
+        size_t j = i;
+        while (j < r->nops && r->ops[j].kind == OP_LIT)
+            j++;
+        if (j - i > best) {
+            best = j - i;
+            bestat = i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    if (best > sizeof r->need)
+        best = sizeof r->need;
+    for (size_t k = 0; k < best; k++)
+        r->need[k] = r->ops[bestat + k].c;
+    r->nneed = best;
+}
+
 /* Builds the first-byte index, so a line is only tried against the rules
  * that could match it. */
 static void index_rules(sr_boiler *b)
@@ -236,6 +261,8 @@ static void index_rules(sr_boiler *b)
     for (size_t i = 0; i < b->n; i++) {
         if (b->rules[i].kind == R_INLINE)
             continue;
+        if (b->rules[i].kind == R_LINE)
+            find_need(&b->rules[i]);
         int c = first_byte(&b->rules[i]);
         if (c < 0)
             b->anyfirst[b->nany++] = i;
@@ -411,6 +438,20 @@ static int prefix_match(const rule *r, const char *s, size_t n)
     return 1;
 }
 
+/* Whether s[0..n) contains needle[0..nn) (a short line, a short needle). */
+static int contains(const char *s, size_t n, const unsigned char *needle, size_t nn)
+{
+    for (const char *p = s; nn <= n - (size_t)(p - s);) {
+        p = memchr(p, needle[0], n - nn + 1 - (size_t)(p - s));
+        if (!p)
+            return 0;
+        if (!memcmp(p, needle, nn))
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 /* Whether the (untrimmed) line s[0..n) is dropped by a line or prefix rule. */
 static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
 {
@@ -420,15 +461,22 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
         n--;
     if (n == 0 || n > SR_BOILER_MAX_LINE)
         return 0;
-    char buf[SR_BOILER_MAX_LINE];
+    char buf[SR_BOILER_MAX_LINE], low[SR_BOILER_MAX_LINE];
     n = collapse(buf, s, n);
-    unsigned c = (unsigned)sr_lower((unsigned char)buf[0]);
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)sr_lower((unsigned char)buf[i]);
+    unsigned c = (unsigned char)low[0];
     for (size_t k = b->first[c]; k < b->first[c + 1] + b->nany; k++) {
         size_t i = k < b->first[c + 1] ? b->byfirst[k] : b->anyfirst[k - b->first[c + 1]];
         const rule *r = &b->rules[i];
-        if (r->kind == R_LINE ? glob_match(b, r, (const unsigned char *)buf, n)
-                              : prefix_match(r, buf, n))
+        if (r->kind == R_LINE) {
+            if (r->nneed && !contains(low, n, r->need, r->nneed))
+                continue;
+            if (glob_match(b, r, (const unsigned char *)buf, n))
+                return 1;
+        } else if (prefix_match(r, buf, n)) {
             return 1;
+        }
     }
     return 0;
 }
