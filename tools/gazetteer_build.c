@@ -1294,6 +1294,28 @@ static int write_index(ctx *c, const char *path)
     h.off_keys = out.n;
     sr_buf_put(&out, (const char *)keys, c->nkeys * sizeof *keys);
     pad8(&out);
+    {
+        size_t nh = 1024;
+        while (nh < c->nkeys * 2)
+            nh *= 2;
+        uint32_t *slots = sr_xcalloc(nh, sizeof *slots);
+        const char *prev = NULL;
+        for (size_t i = 0; i < c->nkeys; i++) {
+            const char *k = pl.b.p + keys[i].str;
+            if (prev && strcmp(prev, k) == 0)
+                continue; /* sorted: a run's first entry stands for it */
+            prev = k;
+            size_t j = sr_geo_key_hash(k) & (nh - 1);
+            while (slots[j])
+                j = (j + 1) & (nh - 1);
+            slots[j] = (uint32_t)i + 1;
+        }
+        h.off_hash = out.n;
+        h.nhash = nh;
+        sr_buf_put(&out, (const char *)slots, nh * sizeof *slots);
+        free(slots);
+    }
+    pad8(&out);
     h.off_stop = out.n;
     sr_buf_put(&out, (const char *)stops, c->nstops * sizeof *stops);
     pad8(&out);

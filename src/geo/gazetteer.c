@@ -23,7 +23,7 @@
 #define SR_GAZETTEER_PATH "gazetteer.idx"
 #endif
 
-_Static_assert(sizeof(sr_geo_header) == 104, "index header layout");
+_Static_assert(sizeof(sr_geo_header) == 120, "index header layout");
 _Static_assert(sizeof(sr_geo_rec) == 40, "index place layout");
 _Static_assert(sizeof(sr_geo_key) == 8, "index key layout");
 _Static_assert(sizeof(sr_geo_theatre) == 32, "index theatre layout");
@@ -38,6 +38,7 @@ struct sr_gazetteer {
     const sr_geo_key *stop;     /* h.nstop, sorted */
     const sr_geo_theatre *theatres;
     const char *strings;        /* h.strings_size bytes, NUL first and last */
+    const uint32_t *hash;       /* h.nhash slots (geo.h: sr_geo_header.off_hash) */
 };
 
 enum { IMG_MAPPED, IMG_BORROWED, IMG_OWNED };
@@ -125,8 +126,11 @@ static int validate(sr_gazetteer *g, const char *label, sr_err *err)
         !section_ok(h, h->off_keys, h->nkeys, sizeof(sr_geo_key)) ||
         !section_ok(h, h->off_stop, h->nstop, sizeof(sr_geo_key)) ||
         !section_ok(h, h->off_theatres, h->ntheatres, sizeof(sr_geo_theatre)) ||
-        !section_ok(h, h->off_strings, h->strings_size, 1) || h->strings_size == 0)
+        !section_ok(h, h->off_strings, h->strings_size, 1) || h->strings_size == 0 ||
+        !section_ok(h, h->off_hash, h->nhash, sizeof(uint32_t)))
         return corrupt(err, label, "section outside the file");
+    if (h->nhash < 2 || (h->nhash & (h->nhash - 1)) || h->nhash < (uint64_t)h->nkeys)
+        return corrupt(err, label, "bad hash table size");
 
     sr_geo_header hc = *h;
     hc.checksum = 0;
@@ -140,6 +144,10 @@ static int validate(sr_gazetteer *g, const char *label, sr_err *err)
     g->stop = (const sr_geo_key *)(const void *)(g->base + h->off_stop);
     g->theatres = (const sr_geo_theatre *)(const void *)(g->base + h->off_theatres);
     g->strings = (const char *)(g->base + h->off_strings);
+    g->hash = (const uint32_t *)(const void *)(g->base + h->off_hash);
+    for (uint64_t i = 0; i < h->nhash; i++)
+        if (g->hash[i] > h->nkeys)
+            return corrupt(err, label, "hash slot outside the keys");
     uint64_t ns = h->strings_size;
     if (g->strings[0] != '\0' || g->strings[ns - 1] != '\0')
         return corrupt(err, label, "string pool not NUL-delimited");
@@ -291,8 +299,14 @@ static size_t lower_bound(const sr_gazetteer *g, const sr_geo_key *keys, size_t 
 size_t sr_geo_find(const sr_gazetteer *g, const char *key, const sr_geo_key **first)
 {
     *first = NULL;
-    size_t n = g->h.nkeys;
-    size_t i = lower_bound(g, g->keys, n, key);
+    size_t n = g->h.nkeys, i = n, mask = (size_t)g->h.nhash - 1;
+    /* a full table cannot happen (nhash >= 2 x keys), but a corrupt one must not loop */
+    for (size_t h = sr_geo_key_hash(key) & mask, probes = 0; g->hash[h] && probes <= mask;
+         h = (h + 1) & mask, probes++)
+        if (strcmp(g->strings + g->keys[g->hash[h] - 1].str, key) == 0) {
+            i = g->hash[h] - 1;
+            break;
+        }
     size_t j = i;
     while (j < n && strcmp(g->strings + g->keys[j].str, key) == 0)
         j++;

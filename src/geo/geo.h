@@ -105,7 +105,7 @@ size_t sr_geo_fold(const char *s, size_t n, char *out, size_t cap);
  * offsets into the string pool, whose first and last bytes are NUL (offset
  * 0 is ""). */
 #define SR_GEO_MAGIC "SRGAZIDX"
-#define SR_GEO_FORMAT 1
+#define SR_GEO_FORMAT 2
 #define SR_GEO_ENDIAN 0x01020304u
 
 enum { SR_GEO_HAS_GEONAMES = 1 }; /* header flags */
@@ -123,8 +123,22 @@ typedef struct sr_geo_header {
     uint64_t file_size;     /* bytes in the file */
     uint64_t off_places, off_keys, off_stop, off_theatres, off_strings;
     uint64_t strings_size;  /* bytes in the string pool */
+    uint64_t off_hash;      /* nhash uint32 slots: 1 + first index in keys of each distinct
+                               key, at sr_geo_key_hash(key) & (nhash - 1), linear probing */
+    uint64_t nhash;         /* a power of two, at least twice the distinct keys */
     uint64_t checksum;
 } sr_geo_header;
+
+/* The index's key hash (FNV-1a): the builder fills the hash section with it
+ * and lookups probe with it, so a name costs one or two cache misses rather
+ * than a binary search's twenty. */
+static inline uint32_t sr_geo_key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
 
 enum { /* sr_geo_rec.kind */
     SR_GEO_SETTLEMENT = 1,
