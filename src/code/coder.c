@@ -20,6 +20,7 @@
 
 #include "../time/dates.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,7 @@ typedef struct coder {
     } learned[32];
     int nlearned;
     unsigned flags;          /* SR_CODE_* */
+    struct tcache *tc;       /* this thread's token cache */
     /* the document's focus: countries of its actors, by mentions so far */
     struct focus {
         char country[4];
@@ -104,24 +106,96 @@ static int ascii_lower(const char *s, size_t n)
     return 1;
 }
 
+/* ---- the per-thread token cache ----
+ *
+ * Every token is looked up in the dictionary's word table and then in its
+ * lexicon and lemma arrays: three random reads in tables of megabytes, the
+ * coder's costliest step on long feeds. The words of news repeat, so each
+ * thread keeps a small direct-mapped cache of the token spellings it has
+ * seen with their word id, classes and lemmas. It caches an immutable
+ * sr_dict (and is reset when another one is used), so it is a cache, not
+ * shared state; a thread's cache is freed when the thread ends. */
+enum { TC_SIZE = 4096, TC_WORD = 27 };
+
+typedef struct tc_entry {
+    uint32_t hash;
+    uint8_t len;             /* 0 = empty */
+    char s[TC_WORD];         /* the token as written */
+    uint32_t word, lex, lemma[2];
+} tc_entry;
+
+typedef struct tcache {
+    const sr_dict *dict;
+    tc_entry e[TC_SIZE];
+} tcache;
+
+static pthread_key_t tc_key;
+static pthread_once_t tc_once = PTHREAD_ONCE_INIT;
+
+static void tc_make_key(void) { pthread_key_create(&tc_key, free); }
+
+static tcache *thread_cache(const sr_dict *d)
+{
+    pthread_once(&tc_once, tc_make_key);
+    tcache *tc = pthread_getspecific(tc_key);
+    if (!tc) {
+        tc = sr_xcalloc(1, sizeof *tc);
+        pthread_setspecific(tc_key, tc);
+    }
+    if (tc->dict != d) {
+        memset(tc->e, 0, sizeof tc->e);
+        tc->dict = d;
+    }
+    return tc;
+}
+
+/* The slow path: lower-case, word table, lexicon, lemmas. */
+static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinfo *ti)
+{
+    if (!cap && n < 120 && ascii_lower(w, n)) {
+        ti->word = sr_strtab_find(&d->words, w, n); /* already lower case */
+    } else {
+        char low[128];
+        size_t l = sr_dict_lower(w, n < 120 ? n : 120, low, sizeof low);
+        ti->word = sr_strtab_find(&d->words, low, l);
+    }
+    ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
+    sr_dict_word_lemmas(d, ti->word, ti->lemma);
+}
+
 static void lookup_tokens(coder *c, const sr_sentence *s)
 {
-    const sr_dict *d = c->d;
+    tcache *tc = c->tc;
     for (uint32_t k = 0; k < s->ntok; k++) {
         const sr_token *t = &c->split.toks[s->tok0 + k];
         tinfo *ti = &c->ti[k];
+        const char *w = c->text + t->start;
         size_t n = t->end - t->start;
-        if (!(t->flags & SR_TOK_CAP) && n < 120 && ascii_lower(c->text + t->start, n)) {
-            ti->word = sr_strtab_find(&d->words, c->text + t->start, n); /* already lower case */
-        } else {
-            char low[128];
-            size_t l = sr_dict_lower(c->text + t->start, n < 120 ? n : 120, low, sizeof low);
-            ti->word = sr_strtab_find(&d->words, low, l);
-        }
-        ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
-        sr_dict_word_lemmas(d, ti->word, ti->lemma);
         ti->mention = -1;
         ti->used = 0;
+        if (n > TC_WORD) {
+            lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
+            continue;
+        }
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)w[i]) * 16777619u;
+        tc_entry *e = &tc->e[h & (TC_SIZE - 1)];
+        if (e->hash == h && e->len == n && !memcmp(e->s, w, n)) {
+            ti->word = e->word;
+            ti->lex = e->lex;
+            ti->lemma[0] = e->lemma[0];
+            ti->lemma[1] = e->lemma[1];
+            continue;
+        }
+        lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
+        e->hash = h;
+        e->len = (uint8_t)n;
+        memcpy(e->s, w, n);
+        e->word = ti->word;
+        e->lex = ti->lex;
+        e->lemma[0] = ti->lemma[0];
+        e->lemma[1] = ti->lemma[1];
     }
 }
 
@@ -1420,6 +1494,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
     c.doc = doc;
     c.text = doc->text;
     c.flags = flags;
+    c.tc = thread_cache(dict);
     sr_text_split(doc->text, doc->len, &c.split);
     c.docdate = sr_date_of_document_split(doc->published, doc->text, doc->len, &c.split,
                                           &c.docdate_source);
