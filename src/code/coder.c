@@ -31,6 +31,7 @@
 typedef struct {
     uint32_t word;       /* lower-case word id, 0 if not in any dictionary */
     uint32_t lemma[2];   /* lemmas of pattern words this form inflects, 0 = none */
+    uint32_t starts;     /* STARTS_*: phrases of the actor / issue indexes begin here */
     uint32_t lex;        /* SR_LEX_* bits */
     int mention;         /* index into coder.m, -1 if none */
     int used;            /* part of an earlier verb pattern's match */
@@ -115,13 +116,14 @@ static int ascii_lower(const char *s, size_t n)
  * seen with their word id, classes and lemmas. It caches an immutable
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
-enum { TC_SIZE = 4096, TC_WORD = 27 };
+enum { TC_SIZE = 4096, TC_WORD = 23 };
+enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2 };
 
 typedef struct tc_entry {
     uint32_t hash;
     uint8_t len;             /* 0 = empty */
     char s[TC_WORD];         /* the token as written */
-    uint32_t word, lex, lemma[2];
+    uint32_t word, lex, lemma[2], starts;
 } tc_entry;
 
 typedef struct tcache {
@@ -161,6 +163,8 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
     }
     ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
     sr_dict_word_lemmas(d, ti->word, ti->lemma);
+    ti->starts = (sr_phrase_starts(d->actor_ix, ti->word) ? STARTS_ACTOR : 0) |
+                 (sr_phrase_starts(d->issue_ix, ti->word) ? STARTS_ISSUE : 0);
 }
 
 static void lookup_tokens(coder *c, const sr_sentence *s)
@@ -186,6 +190,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
             ti->lex = e->lex;
             ti->lemma[0] = e->lemma[0];
             ti->lemma[1] = e->lemma[1];
+            ti->starts = e->starts;
             continue;
         }
         lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
@@ -196,6 +201,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
         e->lex = ti->lex;
         e->lemma[0] = ti->lemma[0];
         e->lemma[1] = ti->lemma[1];
+        e->starts = ti->starts;
     }
 }
 
@@ -269,6 +275,8 @@ static const sr_actor_entry *pick_entry(coder *c, const sr_phrase **ph, size_t n
 static size_t match_actor(coder *c, const sr_sentence *s, uint32_t k, const uint32_t *words,
                           const sr_actor_entry **out)
 {
+    if (k >= s->ntok || !(c->ti[k].starts & STARTS_ACTOR))
+        return 0; /* most words start no actor phrase */
     const sr_phrase *ph[8];
     size_t n = sr_phrase_match(c->d->actor_ix, words, s->ntok, k, c->text,
                                c->split.toks + s->tok0, ph, 8);
@@ -1232,6 +1240,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         for (uint32_t k = 0; k < n; k++)
             words[k] = c->ti[k].word;
         for (uint32_t k = 0; k < n; k++) {
+            if (!(c->ti[k].starts & STARTS_ISSUE))
+                continue;
             const sr_phrase *ph[4];
             size_t m = sr_phrase_match(c->d->issue_ix, words, n, k, NULL, NULL, ph, 4);
             for (size_t i = 0; i < m; i++)

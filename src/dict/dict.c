@@ -266,6 +266,12 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
 
 size_t sr_phrase_index_count(const sr_phrase_index *ix) { return ix ? ix->n : 0; }
 
+int sr_phrase_starts(const sr_phrase_index *ix, uint32_t key)
+{
+    return ix && ix->starts && key && key <= ix->maxkey &&
+           (ix->starts[key >> 3] & (1u << (key & 7)));
+}
+
 void sr_phrase_index_free(sr_phrase_index *ix)
 {
     if (!ix)

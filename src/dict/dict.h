@@ -269,6 +269,8 @@ sr_phrase_index *sr_phrase_index_new(void);
 void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,
                          int exact_case, const char *text, uint32_t value);
 void sr_phrase_index_seal(sr_phrase_index *ix);
+/* Whether some phrase of the (sealed) index starts with this word id. */
+int sr_phrase_starts(const sr_phrase_index *ix, uint32_t word);
 void sr_phrase_index_free(sr_phrase_index *ix);
 size_t sr_phrase_index_count(const sr_phrase_index *ix);
 
