@@ -231,7 +231,8 @@ static uint32_t tflags(const coder *c, const sr_sentence *s, uint32_t k)
 static int is_gerund(const coder *c, const sr_sentence *s, uint32_t k)
 {
     const sr_token *t = &c->split.toks[s->tok0 + k];
-    return t->end - t->start > 4 && !memcmp(c->text + t->end - 3, "ing", 3);
+    const char *e = c->text + t->end;
+    return t->end - t->start > 4 && e[-3] == 'i' && e[-2] == 'n' && e[-1] == 'g';
 }
 
 /* Clause boundaries for subject and target search. */
@@ -756,10 +757,8 @@ static int is_participle(const coder *c, const sr_sentence *s, uint32_t k)
     const sr_token *t = &c->split.toks[s->tok0 + k];
     size_t n = t->end - t->start;
     const char *w = c->text + t->start;
-    if (n > 3 && !memcmp(w + n - 2, "ed", 2))
-        return 1;
-    if (n > 3 && !memcmp(w + n - 2, "en", 2))
-        return 1;
+    if (n > 3 && w[n - 2] == 'e' && (w[n - 1] == 'd' || w[n - 1] == 'n'))
+        return 1; /* "-ed", "-en" */
     static const char *const irr[] = {"struck", "hit", "shot", "seized", "held", "taken", "met",
                                       "fought", "caught", "beaten", "thrown", "led", "sent"};
     for (size_t i = 0; i < SR_ARRAY_LEN(irr); i++)
