@@ -117,7 +117,7 @@ static int ascii_lower(const char *s, size_t n)
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
 enum { TC_SIZE = 4096, TC_WORD = 23 };
-enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2 };
+enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2, STARTS_PATTERN = 4 };
 
 typedef struct tc_entry {
     uint32_t hash;
@@ -163,8 +163,13 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
     }
     ti->lex = ti->word && ti->word < d->nlex ? d->lex[ti->word] : 0;
     sr_dict_word_lemmas(d, ti->word, ti->lemma);
+    size_t np0, np1, npw;
+    sr_dict_patterns_for_lemma(d, ti->lemma[0], &np0);
+    sr_dict_patterns_for_lemma(d, ti->lemma[1], &np1);
+    sr_dict_patterns_for_word(d, ti->word, &npw);
     ti->starts = (sr_phrase_starts(d->actor_ix, ti->word) ? STARTS_ACTOR : 0) |
-                 (sr_phrase_starts(d->issue_ix, ti->word) ? STARTS_ISSUE : 0);
+                 (sr_phrase_starts(d->issue_ix, ti->word) ? STARTS_ISSUE : 0) |
+                 (np0 + np1 + npw ? STARTS_PATTERN : 0);
 }
 
 static void lookup_tokens(coder *c, const sr_sentence *s)
@@ -1256,7 +1261,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         /* inside an actor only its agent words may anchor a pattern:
          * "Russian missile strikes" (agent "missile"), never "Kremlin" */
         int inside = c->ti[k].mention;
-        if ((inside >= 0 && c->m[inside].t0 == k && !c->m[inside].unresolved) || !c->ti[k].word) {
+        if ((inside >= 0 && c->m[inside].t0 == k && !c->m[inside].unresolved) ||
+            !(c->ti[k].starts & STARTS_PATTERN)) {
             k++;
             continue;
         }
