@@ -61,23 +61,16 @@ void sr_grow(void **p, size_t *cap, size_t need, size_t elem)
     *cap = c;
 }
 
-void sr_buf_put(sr_buf *b, const char *s, size_t n)
+void sr_buf_grow(sr_buf *b, size_t more)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap : 64;
-        while (c < b->n + n + 1)
-            c *= 2;
-        b->p = sr_xrealloc(b->p, c);
-        b->cap = c;
-    }
-    if (n)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
+    if (b->n + more + 1 <= b->cap)
+        return;
+    size_t c = b->cap ? b->cap : 64;
+    while (c < b->n + more + 1)
+        c *= 2;
+    b->p = sr_xrealloc(b->p, c);
+    b->cap = c;
 }
-
-void sr_buf_puts(sr_buf *b, const char *s) { sr_buf_put(b, s, strlen(s)); }
-void sr_buf_putc(sr_buf *b, char c) { sr_buf_put(b, &c, 1); }
 
 void sr_buf_printf(sr_buf *b, const char *fmt, ...)
 {

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,9 +42,29 @@ typedef struct sr_buf {
     size_t cap; /* bytes allocated */
 } sr_buf;
 
-void sr_buf_put(sr_buf *b, const char *s, size_t n);
-void sr_buf_puts(sr_buf *b, const char *s);
-void sr_buf_putc(sr_buf *b, char c);
+void sr_buf_grow(sr_buf *b, size_t more); /* room for more bytes and the NUL */
+
+/* Appends inline when there is room: the JSON writer appends millions of
+ * small pieces. */
+static inline void sr_buf_put(sr_buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap)
+        sr_buf_grow(b, n);
+    if (n)
+        memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static inline void sr_buf_putc(sr_buf *b, char c)
+{
+    if (b->n + 2 > b->cap)
+        sr_buf_grow(b, 1);
+    b->p[b->n++] = c;
+    b->p[b->n] = 0;
+}
+
+static inline void sr_buf_puts(sr_buf *b, const char *s) { sr_buf_put(b, s, strlen(s)); }
 void sr_buf_printf(sr_buf *b, const char *fmt, ...) SR_PRINTF(2, 3);
 void sr_buf_reset(sr_buf *b);   /* n = 0, keeps memory */
 void sr_buf_free(sr_buf *b);    /* releases memory, b becomes empty */
