@@ -172,6 +172,16 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
                  (np0 + np1 + npw ? STARTS_PATTERN : 0);
 }
 
+/* memcmp(a, b, n) == 0 for the short spellings of the cache, without a
+ * library call per token. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 static void lookup_tokens(coder *c, const sr_sentence *s)
 {
     tcache *tc = c->tc;
@@ -190,7 +200,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
         for (size_t i = 0; i < n; i++)
             h = (h ^ (unsigned char)w[i]) * 16777619u;
         tc_entry *e = &tc->e[h & (TC_SIZE - 1)];
-        if (e->hash == h && e->len == n && !memcmp(e->s, w, n)) {
+        if (e->hash == h && e->len == n && same_bytes(e->s, w, n)) {
             ti->word = e->word;
             ti->lex = e->lex;
             ti->lemma[0] = e->lemma[0];
