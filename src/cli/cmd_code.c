@@ -151,6 +151,18 @@ static void flush_slot(slot *s, progress *pr)
     show_progress(pr, 0);
 }
 
+/* Writes the next slot in input order (coded: the caller checked), with
+ * the lock held on entry and exit but released while writing. */
+static void flush_next(pipeline *p, progress *pr)
+{
+    slot s = p->slots[p->next_write % p->cap];
+    memset(&p->slots[p->next_write % p->cap], 0, sizeof(slot));
+    p->next_write++;
+    pthread_mutex_unlock(&p->mu);
+    flush_slot(&s, pr);
+    pthread_mutex_lock(&p->mu);
+}
+
 int cmd_code(int argc, char **argv)
 {
     const char *published = NULL, *dictdir = NULL, *gazetteer = NULL;
@@ -280,14 +292,8 @@ int cmd_code(int argc, char **argv)
         pthread_mutex_lock(&p.mu);
         for (;;) {
             /* write everything that is done, in order, before waiting */
-            while (p.next_write < p.next_read && p.slots[p.next_write % p.cap].state == 2) {
-                slot s = p.slots[p.next_write % p.cap];
-                memset(&p.slots[p.next_write % p.cap], 0, sizeof(slot));
-                p.next_write++;
-                pthread_mutex_unlock(&p.mu);
-                flush_slot(&s, &pr);
-                pthread_mutex_lock(&p.mu);
-            }
+            while (p.next_write < p.next_read && p.slots[p.next_write % p.cap].state == 2)
+                flush_next(&p, &pr);
             if (p.next_read - p.next_write < p.cap)
                 break;
             pthread_cond_wait(&p.done, &p.mu);
@@ -304,12 +310,7 @@ int cmd_code(int argc, char **argv)
         while (p.next_write < p.next_read) {
             while (p.slots[p.next_write % p.cap].state != 2)
                 pthread_cond_wait(&p.done, &p.mu);
-            slot s = p.slots[p.next_write % p.cap];
-            memset(&p.slots[p.next_write % p.cap], 0, sizeof(slot));
-            p.next_write++;
-            pthread_mutex_unlock(&p.mu);
-            flush_slot(&s, &pr);
-            pthread_mutex_lock(&p.mu);
+            flush_next(&p, &pr);
         }
         pthread_mutex_unlock(&p.mu);
         for (long t = 0; t < jobs; t++)

@@ -62,6 +62,8 @@ typedef struct coder {
     sr_split split;
     tinfo *ti;
     size_t capti;
+    uint32_t *words;         /* the sentence's word ids (ti[k].word), for phrase matching */
+    size_t capwords;
     mention m[MAX_MENTIONS];
     int nm;
     int32_t docdate;         /* yyyymmdd or 0 */
@@ -385,12 +387,8 @@ static uint32_t learned_mention(coder *c, const sr_sentence *s, uint32_t k)
 
 static void find_mentions(coder *c, const sr_sentence *s)
 {
-    uint32_t words[512];
+    const uint32_t *words = c->words;
     uint32_t n = s->ntok;
-    if (n > 512)
-        n = 512;
-    for (uint32_t k = 0; k < n; k++)
-        words[k] = c->ti[k].word;
     c->nm = 0;
     for (uint32_t k = 0; k < n && c->nm < MAX_MENTIONS;) {
         const sr_actor_entry *a;
@@ -1242,17 +1240,16 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
 static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events *out)
 {
     SR_GROW(c->ti, c->capti, s->ntok + 1);
+    SR_GROW(c->words, c->capwords, s->ntok + 1);
     lookup_tokens(c, s);
+    for (uint32_t k = 0; k < s->ntok; k++)
+        c->words[k] = c->ti[k].word;
     find_mentions(c, s);
 
     uint64_t issues = 0;
     {
-        uint32_t words[512];
+        const uint32_t *words = c->words;
         uint32_t n = s->ntok;
-        if (n > 512)
-            n = 512;
-        for (uint32_t k = 0; k < n; k++)
-            words[k] = c->ti[k].word;
         for (uint32_t k = 0; k < n; k++) {
             if (!(c->ti[k].starts & STARTS_ISSUE))
                 continue;
@@ -1536,6 +1533,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
 
     sr_split_free(&c.split);
     free(c.ti);
+    free(c.words);
     *out = ev;
     (void)err;
     return SR_OK;
