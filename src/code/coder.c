@@ -792,15 +792,24 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
 {
     verbgroup g = {0};
     /* the verb group starts after the subject and after any "but", comma
-     * or clause boundary; words of an earlier pattern are not re-read */
-    for (uint32_t t = from; t < v; t++)
+     * or clause boundary; words of an earlier pattern are not re-read.
+     * A negation also stops at "and" right before the verb ("denied any
+     * role and called for": the call is not denied), a modal does not
+     * ("will need to contest X and launch Y": both are plans). */
+    uint32_t neg_from = from;
+    for (uint32_t t = from; t < v; t++) {
         if (LEX(c->ti[t], SR_LEX_CONTRAST) || is_boundary(c, s, t) || tok_is(c, s, t, ","))
-            from = t + 1;
+            from = neg_from = t + 1;
+        else if (tok_is(c, s, t, "and") &&
+                 (t + 1 == v || (t + 2 == v && (LEX(c->ti[t + 1], SR_LEX_HAVE) ||
+                                                tok_is(c, s, t + 1, "also")))))
+            neg_from = t + 1;
+    }
     for (uint32_t t = from; t < v; t++) {
         const tinfo *ti = &c->ti[t];
         if (ti->used)
             continue;
-        if (LEX(*ti, SR_LEX_NEGATION) && !(p->flags & SR_PATF_NEGATIVE)) {
+        if (LEX(*ti, SR_LEX_NEGATION) && !(p->flags & SR_PATF_NEGATIVE) && t >= neg_from) {
             g.negated = 1;
             g.neg_tok = t + 1;
         }
@@ -838,6 +847,16 @@ static verbgroup read_verb_group(const coder *c, const sr_sentence *s, uint32_t 
             break;
     }
     return g;
+}
+
+/* No relative or subordinate clause opens between tokens a and b: "aid that
+ * Ukrainian forces will need to ... and launch" is another clause's verb. */
+static int no_clause_between(const coder *c, const sr_sentence *s, uint32_t a, uint32_t b)
+{
+    for (uint32_t t = a; t < b; t++)
+        if (LEX(c->ti[t], SR_LEX_COMPLEMENT))
+            return 0;
+    return 1;
 }
 
 /* "... and called for": a verb right after "and" (auxiliaries and adverbs
@@ -1004,15 +1023,33 @@ static attribution find_attribution(const coder *c, const sr_sentence *s, uint32
             return best;
         }
     }
-    /* "..., X said." after the event */
+    /* "..., X said." or "..., X reported, citing ..." after the event */
     for (uint32_t r = v + 1; r < s->ntok; r++) {
-        if (!LEX(c->ti[r], SR_LEX_REPORT) || r + 2 < s->ntok)
+        if (!LEX(c->ti[r], SR_LEX_REPORT))
             continue;
         attribution a = attributor_before(c, s, r);
-        if (a.found && a.by0 > v)
+        if (a.found && a.by0 > v + 1 && (r + 2 >= s->ntok || tok_is(c, s, a.by0 - 1, ",")))
             return a;
     }
     return best;
+}
+
+/* "Reuters reported, citing two sources familiar with the matter": a
+ * named reporter relaying unnamed sources is an anonymous attribution. */
+static int cites_anonymous(const coder *c, const sr_sentence *s, uint32_t r)
+{
+    uint32_t t = r + 1;
+    if (t < s->ntok && tok_is(c, s, t, ","))
+        t++;
+    if (t >= s->ntok || !(tok_is(c, s, t, "citing") || tok_is(c, s, t, "quoting")))
+        return 0;
+    for (uint32_t k = t + 1; k < s->ntok && k < t + 7; k++) {
+        if (is_boundary(c, s, k) || c->ti[k].mention >= 0)
+            return 0;
+        if (LEX(c->ti[k], SR_LEX_ANON))
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- events ---- */
@@ -1264,6 +1301,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     size_t first = out->n;
     int first_src_set = 0;
     int last_subj = -1;      /* the subject of the sentence's previous event */
+    uint32_t last_v = 0;     /* and its verb */
     for (uint32_t k = 0; k < s->ntok;) {
         /* inside an actor only its agent words may anchor a pattern:
          * "Russian missile strikes" (agent "missile"), never "Kremlin" */
@@ -1310,12 +1348,14 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             subj = preposed_subject(c, s, pm.end);
         if (subj < 0 && !pron && last_subj >= 0 && !passive)
             subj = last_subj; /* "X have conducted A, have opened B and ... strikes" */
-        if (last_subj >= 0 && !passive && pm.source < 0 &&
+        if (last_subj >= 0 && !passive && pm.source < 0 && no_clause_between(c, s, last_v, v) &&
             (coordinated_predicate(c, s, v) ||
              (v > 0 && tok_is(c, s, v - 1, ",") && is_gerund(c, s, v))))
             subj = last_subj; /* "Zelensky accused Russia ... and called for": not Russia;
                                  "..., killing five people": the strike's actor */
         attribution at = find_attribution(c, s, v);
+        if (at.found && !at.anon)
+            at.anon = cites_anonymous(c, s, at.verb);
         const char *root = p->cameo->root;
         int hostile = strcmp(root, "15") >= 0;
         /* fighting, offers to negotiate or settle, and concessions are
@@ -1340,6 +1380,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         if (src >= 0 && !c->m[src].unresolved) {
             have_src = 1;
             last_subj = src; /* the actor, also of a passive ("struck by X, killing ...") */
+            last_v = v;
         } else if (src < 0 && pron && c->has_prev && !passive) {
             sref = c->prev;
             uint32_t t = v;

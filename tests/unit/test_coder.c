@@ -234,6 +234,30 @@ static void test_attribution(void **state)
     json_decref(a);
 }
 
+static void test_scopes(void **state)
+{
+    (void)state;
+    /* a denial does not reach the verb coordinated after it */
+    json_t *a = code("Pakistan denied any role and called for a neutral investigation.", "2025-05-20");
+    json_t *e = find(a, "PAK", "02", NULL);
+    assert_non_null(e);
+    assert_false(json_is_true(json_object_get(e, "negated")));
+    json_decref(a);
+    /* a plan covers both coordinated verbs: nothing asserted */
+    a = code("Officials said Ukrainian forces will need to hold the line and launch "
+             "counteroffensive operations next year.", "2025-05-20");
+    assert_null(find(a, "UKR", "19", NULL));
+    json_decref(a);
+    /* a named outlet relaying unnamed sources */
+    a = code("Kyiv rejected the offer, Reuters reported, citing two sources familiar with the "
+             "matter.", "2025-05-20");
+    e = find(a, "UKR", "12", NULL);
+    assert_non_null(e);
+    assert_string_equal(str(e, "attribution", "by"), "Reuters");
+    assert_true(json_is_true(json_object_get(json_object_get(e, "attribution"), "anonymous")));
+    json_decref(a);
+}
+
 static void test_coreference(void **state)
 {
     (void)state;
@@ -455,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_negation),     cmocka_unit_test(test_modality),
         cmocka_unit_test(test_speculation),  cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_coreference),  cmocka_unit_test(test_tenure),
+        cmocka_unit_test(test_scopes),
         cmocka_unit_test(test_issues),       cmocka_unit_test(test_why),
         cmocka_unit_test(test_dates),        cmocka_unit_test(test_places),
         cmocka_unit_test(test_not_actors),   cmocka_unit_test(test_dict_errors),
