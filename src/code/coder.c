@@ -81,6 +81,7 @@ typedef struct coder {
     int nlearned;
     unsigned flags;          /* SR_CODE_* */
     struct tcache *tc;       /* this thread's token cache */
+    int sent_dates;          /* the sentence has a date expression: -1 not scanned yet */
     /* the document's focus: countries of its actors, by mentions so far */
     struct focus {
         char country[4];
@@ -118,7 +119,7 @@ static int ascii_lower(const char *s, size_t n)
  * seen with their word id, classes and lemmas. It caches an immutable
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
-enum { TC_SIZE = 4096, TC_WORD = 23 };
+enum { TC_SIZE = 16384, TC_WORD = 23 };
 enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2, STARTS_PATTERN = 4 };
 
 typedef struct tc_entry {
@@ -1107,13 +1108,15 @@ static void emit(coder *c, sr_events *out, const sr_event *e, size_t first_of_se
  * the document's date (precision "document") unless that date is only
  * inferred from the text; an expression the gold leaves undated
  * ("overnight on April 2 to 3") gives none. */
-static void set_date(const coder *c, const sr_sentence *s, uint32_t v, sr_event *e)
+static void set_date(coder *c, const sr_sentence *s, uint32_t v, sr_event *e)
 {
     sr_date_match dm;
     memset(&dm, 0, sizeof dm);
     int prec = SR_DATE_NONE;
     sr_ymd date = 0;
-    if (sr_date_find_src(c->text, c->split.toks + s->tok0, s->ntok, v, c->docdate,
+    /* a sentence without any date expression is scanned once, not per verb */
+    if (c->sent_dates != 0 &&
+        sr_date_find_src(c->text, c->split.toks + s->tok0, s->ntok, v, c->docdate,
                          c->docdate_source, &dm)) {
         date = dm.date;
         prec = dm.precision;
@@ -1125,6 +1128,8 @@ static void set_date(const coder *c, const sr_sentence *s, uint32_t v, sr_event 
         date = c->docdate;
         prec = SR_DATE_DOCUMENT;
     }
+    if (c->sent_dates < 0)
+        c->sent_dates = date && prec != SR_DATE_DOCUMENT ? 1 : dm.tok1 > dm.tok0;
     if (date) {
         sr_ymd_format(date, e->date);
         e->date_precision = sr_date_precision_name(prec);
@@ -1278,6 +1283,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
 {
     SR_GROW(c->ti, c->capti, s->ntok + 1);
     SR_GROW(c->words, c->capwords, s->ntok + 1);
+    c->sent_dates = -1;
     lookup_tokens(c, s);
     for (uint32_t k = 0; k < s->ntok; k++)
         c->words[k] = c->ti[k].word;
