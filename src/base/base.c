@@ -3,6 +3,7 @@
 #include "base.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,12 @@ const char *sr_err_format(const sr_err *err, char *buf, size_t size)
     else
         snprintf(buf, size, "%s", msg);
     return buf;
+}
+
+uint64_t sr_serial_next(void)
+{
+    static atomic_uint_fast64_t next = 1;
+    return (uint64_t)atomic_fetch_add(&next, 1);
 }
 
 int sr_read_file(const char *path, char **out, size_t *len, sr_err *err)

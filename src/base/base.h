@@ -76,6 +76,11 @@ char *sr_buf_take(sr_buf *b, size_t *len);
 int sr_err_set(sr_err *err, int code, const char *path, long line,
                const char *fmt, ...) SR_PRINTF(5, 6);
 
+/* A process-wide unique, never reused number (> 0): identifies an
+ * immutable object (dictionary, gazetteer) to per-thread caches, which
+ * must not trust a pointer that may be freed and allocated again. */
+uint64_t sr_serial_next(void);
+
 /* Reads a whole file into a malloc'd NUL-terminated buffer. */
 int sr_read_file(const char *path, char **out, size_t *len, sr_err *err);
 

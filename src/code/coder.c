@@ -130,7 +130,7 @@ typedef struct tc_entry {
 } tc_entry;
 
 typedef struct tcache {
-    const sr_dict *dict;
+    uint64_t dict;           /* serial of the dictionary the entries come from */
     tc_entry e[TC_SIZE];
 } tcache;
 
@@ -147,9 +147,9 @@ static tcache *thread_cache(const sr_dict *d)
         tc = sr_xcalloc(1, sizeof *tc);
         pthread_setspecific(tc_key, tc);
     }
-    if (tc->dict != d) {
+    if (tc->dict != d->serial) {
         memset(tc->e, 0, sizeof tc->e);
-        tc->dict = d;
+        tc->dict = d->serial;
     }
     return tc;
 }

@@ -466,6 +466,7 @@ static int load_actor_file(sr_dict *d, const char *path, sr_err *err)
 int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
 {
     sr_dict *d = sr_xcalloc(1, sizeof *d);
+    d->serial = sr_serial_next();
     d->dir = sr_xstrdup(dir);
     d->actor_ix = sr_phrase_index_new();
     d->lex_ix = sr_phrase_index_new();

@@ -218,6 +218,7 @@ typedef struct sr_issue {
 /* ---- the whole dictionary ---- */
 
 struct sr_dict {
+    uint64_t serial;             /* sr_serial_next(): names it to per-thread caches */
     char *dir;                   /* directory loaded from */
     sr_strtab paths;             /* interned file paths for 'why' */
     sr_strtab words;             /* lower-cased word forms */

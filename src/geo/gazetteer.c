@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,6 +40,7 @@ struct sr_gazetteer {
     const sr_geo_theatre *theatres;
     const char *strings;        /* h.strings_size bytes, NUL first and last */
     const uint32_t *hash;       /* h.nhash slots (geo.h: sr_geo_header.off_hash) */
+    uint64_t serial;            /* sr_serial_next(): names it to per-thread caches */
 };
 
 enum { IMG_MAPPED, IMG_BORROWED, IMG_OWNED };
@@ -185,6 +187,7 @@ static int open_image(sr_gazetteer *g, const char *label, sr_gazetteer **out, sr
         sr_geo_free(g);
         return rc;
     }
+    g->serial = sr_serial_next();
     *out = g;
     return SR_OK;
 }
@@ -296,12 +299,80 @@ static size_t lower_bound(const sr_gazetteer *g, const sr_geo_key *keys, size_t 
     return lo;
 }
 
+/* A per-thread cache of recent lookups: the same names come back sentence
+ * after sentence, and each probe of the mapped index is a cache miss or
+ * three. Caches an immutable index; reset when another is used; freed with
+ * its thread. */
+enum { GC_SIZE = 8192, GC_KEY = 27 };
+
+typedef struct gc_entry {
+    uint32_t hash;
+    uint8_t len;            /* 0 = empty */
+    char key[GC_KEY];
+    uint32_t first;         /* index in keys, or nkeys for none */
+    uint32_t count;
+} gc_entry;
+
+typedef struct gcache {
+    uint64_t g;             /* serial of the gazetteer the entries come from */
+    gc_entry e[GC_SIZE];
+} gcache;
+
+static pthread_key_t gc_key;
+static pthread_once_t gc_once = PTHREAD_ONCE_INIT;
+
+static void gc_make_key(void) { pthread_key_create(&gc_key, free); }
+
+static gcache *geo_cache(const sr_gazetteer *g)
+{
+    pthread_once(&gc_once, gc_make_key);
+    gcache *gc = pthread_getspecific(gc_key);
+    if (!gc) {
+        gc = sr_xcalloc(1, sizeof *gc);
+        pthread_setspecific(gc_key, gc);
+    }
+    if (gc->g != g->serial) {
+        memset(gc->e, 0, sizeof gc->e);
+        gc->g = g->serial;
+    }
+    return gc;
+}
+
+static size_t geo_find_uncached(const sr_gazetteer *g, const char *key, uint32_t hash,
+                                size_t *start);
+
 size_t sr_geo_find(const sr_gazetteer *g, const char *key, const sr_geo_key **first)
 {
     *first = NULL;
+    uint32_t h = sr_geo_key_hash(key);
+    size_t len = strlen(key), start;
+    if (len == 0 || len > GC_KEY) {
+        size_t n = geo_find_uncached(g, key, h, &start);
+        if (n)
+            *first = &g->keys[start];
+        return n;
+    }
+    gc_entry *e = &geo_cache(g)->e[h & (GC_SIZE - 1)];
+    if (!(e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)) {
+        size_t n = geo_find_uncached(g, key, h, &start);
+        e->hash = h;
+        e->len = (uint8_t)len;
+        memcpy(e->key, key, len);
+        e->first = n ? (uint32_t)start : g->h.nkeys;
+        e->count = (uint32_t)n;
+    }
+    if (e->count)
+        *first = &g->keys[e->first];
+    return e->count;
+}
+
+/* The keys equal to key: their number, the first at *start. */
+static size_t geo_find_uncached(const sr_gazetteer *g, const char *key, uint32_t hash,
+                                size_t *start)
+{
     size_t n = g->h.nkeys, i = n, mask = (size_t)g->h.nhash - 1;
     /* a full table cannot happen (nhash >= 2 x keys), but a corrupt one must not loop */
-    for (size_t h = sr_geo_key_hash(key) & mask, probes = 0; g->hash[h] && probes <= mask;
+    for (size_t h = hash & mask, probes = 0; g->hash[h] && probes <= mask;
          h = (h + 1) & mask, probes++)
         if (strcmp(g->strings + g->keys[g->hash[h] - 1].str, key) == 0) {
             i = g->hash[h] - 1;
@@ -310,8 +381,7 @@ size_t sr_geo_find(const sr_gazetteer *g, const char *key, const sr_geo_key **fi
     size_t j = i;
     while (j < n && strcmp(g->strings + g->keys[j].str, key) == 0)
         j++;
-    if (j > i)
-        *first = &g->keys[i];
+    *start = i;
     return j - i;
 }
 
