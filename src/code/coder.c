@@ -119,7 +119,7 @@ static int ascii_lower(const char *s, size_t n)
  * seen with their word id, classes and lemmas. It caches an immutable
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
-enum { TC_SIZE = 16384, TC_WORD = 23 };
+enum { TC_SIZE = 8192, TC_WORD = 23 };
 enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2, STARTS_PATTERN = 4 };
 
 typedef struct tc_entry {
