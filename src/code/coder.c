@@ -13,8 +13,11 @@
  *     for he/she/they), target (slot, else the first actor to the right in
  *     the clause, else the source's single declared adversary for fighting),
  *     negation, modality and attribution from the words around the verb;
- *  5. one event per source x target, deduplicated within the sentence.
- * Everything is explained in the event's `why` (docs/OUTPUT.md).
+ *  5. one event per source x target, deduplicated within the sentence;
+ *  6. dates (src/time) and places (src/geo): one event per place named in
+ *     the verb's clause; an attacked place's country becomes the target.
+ * Everything is explained in the event's `why` (docs/OUTPUT.md). Token
+ * lookups go through a per-thread cache (see "the per-thread token cache").
  */
 #include "code.h"
 
