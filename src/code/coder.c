@@ -1311,6 +1311,10 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     int first_src_set = 0;
     int last_subj = -1;      /* the subject of the sentence's previous event */
     uint32_t last_v = 0;     /* and its verb */
+    /* the words after an appeal, a demand or a proposal ("demanded that any
+     * ceasefire include a halt to Western aid") say what is wanted, not what
+     * happened: events there are hypothetical, until the clause ends */
+    uint32_t wish_from = UINT32_MAX;
     for (uint32_t k = 0; k < s->ntok;) {
         /* inside an actor only its agent words may anchor a pattern:
          * "Russian missile strikes" (agent "missile"), never "Kremlin" */
@@ -1424,6 +1428,18 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         /* modality, negation, attribution */
         uint32_t from = src >= 0 && c->m[src].t1 <= v ? c->m[src].t1 : 0;
         verbgroup g = read_verb_group(c, s, from, v, p);
+        if (wish_from != UINT32_MAX && v >= wish_from) {
+            for (uint32_t t = wish_from; t < v; t++)
+                if ((is_boundary(c, s, t) && !is_dash(c, s, t)) || LEX(c->ti[t], SR_LEX_CONTRAST))
+                    wish_from = UINT32_MAX;
+            if (wish_from != UINT32_MAX) {
+                g.modality = SR_MOD_HYPOTHETICAL;
+                g.mod_tok = wish_from; /* the appeal's last word */
+            }
+        }
+        if (!strcmp(p->cameo->root, "02") || !strcmp(p->cameo->root, "10") ||
+            !strcmp(p->code, "037") || !strcmp(p->code, "036"))
+            wish_from = pm.end;
         if (at.found && at.assess && g.modality < SR_MOD_ASSESSED)
             g.modality = SR_MOD_ASSESSED;
         if (g.modality == SR_MOD_ASSESSED && !(c->flags & SR_CODE_SPECULATION))

@@ -248,6 +248,14 @@ static void test_scopes(void **state)
              "counteroffensive operations next year.", "2025-05-20");
     assert_null(find(a, "UKR", "19", NULL));
     json_decref(a);
+    /* what a demand or an appeal asks for has not happened */
+    a = code("Russian officials demanded that any ceasefire include a halt to Western military "
+             "aid to Ukraine.", "2025-05-20");
+    e = find(a, "RUS", "07", NULL);
+    assert_non_null(e);
+    assert_string_equal(str(e, "modality", NULL), "hypothetical");
+    assert_string_equal(str(find(a, "RUS", "10", NULL), "modality", NULL), "asserted");
+    json_decref(a);
     /* a named outlet relaying unnamed sources */
     a = code("Kyiv rejected the offer, Reuters reported, citing two sources familiar with the "
              "matter.", "2025-05-20");
