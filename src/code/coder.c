@@ -686,6 +686,11 @@ static int find_subject(const coder *c, const sr_sentence *s, uint32_t v, int *p
              * the agent of its noun even inside a prepositional phrase */
             if (m->source_only || (m->in_pp && !m->possessive) || (m->modifier && !m->possessive))
                 continue;
+            if (m->unresolved && m->t0 > 0 &&
+                (tok_is(c, s, m->t0 - 1, "its") || tok_is(c, s, m->t0 - 1, "their"))) {
+                *pron = 1; /* "its troops": the previous sentence's actor */
+                return -1;
+            }
             return mi;
         }
         if (LEX(c->ti[t], SR_LEX_PRONOUN) && !LEX(c->ti[t], SR_LEX_DET)) {

@@ -248,6 +248,14 @@ static void test_scopes(void **state)
              "counteroffensive operations next year.", "2025-05-20");
     assert_null(find(a, "UKR", "19", NULL));
     json_decref(a);
+    /* a day between the verb and its object; a broken truce */
+    expect("India and Pakistan agreed on Saturday to a full and immediate ceasefire.",
+           "2025-05-12", "IND", "08", NULL);
+    expect("Zelensky said Russian forces had broken the Easter truce.", "2025-04-21", "RUS", "19",
+           NULL);
+    /* "its troops": the speaker's own forces */
+    expect("Russia said that its troops had captured the village of Sukhyi Yar.", "2025-05-12",
+           "RUS", "19", NULL);
     /* what a demand or an appeal asks for has not happened */
     a = code("Russian officials demanded that any ceasefire include a halt to Western military "
              "aid to Ukraine.", "2025-05-20");
