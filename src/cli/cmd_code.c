@@ -249,6 +249,11 @@ int cmd_code(int argc, char **argv)
         free(paths);
         return EXIT_USAGE;
     }
+    /* events are written in large blocks: JSON Lines output is several
+     * times the input's size, and stdio's default buffer costs a system
+     * call every few kilobytes */
+    static char outbuf[1 << 20];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     progress pr = {.quiet = quiet, .tty = isatty(2)};
     clock_gettime(CLOCK_MONOTONIC, &pr.last);
 
