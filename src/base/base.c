@@ -163,6 +163,22 @@ uint64_t sr_serial_next(void)
     return (uint64_t)atomic_fetch_add(&next, 1);
 }
 
+void *sr_thread_cache(pthread_key_t *key, pthread_once_t *once, void (*make_key)(void),
+                      size_t size, uint64_t serial)
+{
+    pthread_once(once, make_key);
+    uint64_t *c = pthread_getspecific(*key);
+    if (!c) {
+        c = sr_xcalloc(1, size);
+        pthread_setspecific(*key, c);
+    }
+    if (*c != serial) {
+        memset(c, 0, size);
+        *c = serial;
+    }
+    return c;
+}
+
 int sr_read_file(const char *path, char **out, size_t *len, sr_err *err)
 {
     FILE *f = fopen(path, "rb");

@@ -10,6 +10,7 @@
 
 #include "sitrep.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +81,14 @@ int sr_err_set(sr_err *err, int code, const char *path, long line,
  * immutable object (dictionary, gazetteer) to per-thread caches, which
  * must not trust a pointer that may be freed and allocated again. */
 uint64_t sr_serial_next(void);
+
+/* A per-thread cache of `size` bytes whose first member is the uint64_t
+ * serial of the object it caches: returned zeroed on a thread's first call
+ * and whenever `serial` differs from the one it holds; freed with its
+ * thread. `key` is created once, through `once` and `make_key` (which must
+ * call pthread_key_create(key, free)). */
+void *sr_thread_cache(pthread_key_t *key, pthread_once_t *once, void (*make_key)(void),
+                      size_t size, uint64_t serial);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer. */
 int sr_read_file(const char *path, char **out, size_t *len, sr_err *err);

@@ -144,17 +144,7 @@ static void tc_make_key(void) { pthread_key_create(&tc_key, free); }
 
 static tcache *thread_cache(const sr_dict *d)
 {
-    pthread_once(&tc_once, tc_make_key);
-    tcache *tc = pthread_getspecific(tc_key);
-    if (!tc) {
-        tc = sr_xcalloc(1, sizeof *tc);
-        pthread_setspecific(tc_key, tc);
-    }
-    if (tc->dict != d->serial) {
-        memset(tc->e, 0, sizeof tc->e);
-        tc->dict = d->serial;
-    }
-    return tc;
+    return sr_thread_cache(&tc_key, &tc_once, tc_make_key, sizeof(tcache), d->serial);
 }
 
 /* The slow path: lower-case, word table, lexicon, lemmas. */

@@ -325,17 +325,7 @@ static void gc_make_key(void) { pthread_key_create(&gc_key, free); }
 
 static gcache *geo_cache(const sr_gazetteer *g)
 {
-    pthread_once(&gc_once, gc_make_key);
-    gcache *gc = pthread_getspecific(gc_key);
-    if (!gc) {
-        gc = sr_xcalloc(1, sizeof *gc);
-        pthread_setspecific(gc_key, gc);
-    }
-    if (gc->g != g->serial) {
-        memset(gc->e, 0, sizeof gc->e);
-        gc->g = g->serial;
-    }
-    return gc;
+    return sr_thread_cache(&gc_key, &gc_once, gc_make_key, sizeof(gcache), g->serial);
 }
 
 static size_t geo_find_uncached(const sr_gazetteer *g, const char *key, uint32_t hash,
