@@ -165,7 +165,7 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
     sr_dict_patterns_for_word(d, ti->word, &npw);
     ti->starts = (sr_phrase_starts(d->actor_ix, ti->word) ? STARTS_ACTOR : 0) |
                  (sr_phrase_starts(d->issue_ix, ti->word) ? STARTS_ISSUE : 0) |
-                 (np0 + np1 + npw ? STARTS_PATTERN : 0);
+                 ((np0 + np1 + npw) ? STARTS_PATTERN : 0);
 }
 
 /* memcmp(a, b, n) == 0 for the short spellings of the cache, without a

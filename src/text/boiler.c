@@ -463,6 +463,8 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
         return 0;
     char buf[SR_BOILER_MAX_LINE], low[SR_BOILER_MAX_LINE];
     n = collapse(buf, s, n);
+    if (n == 0)
+        return 0;
     for (size_t i = 0; i < n; i++)
         low[i] = (char)sr_lower((unsigned char)buf[i]);
     unsigned c = (unsigned char)low[0];
