@@ -99,6 +99,16 @@ static inline int sr_is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline int sr_is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static inline int sr_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
+/* FNV-1a over s[0..n): the hash of every in-memory string table (short
+ * keys: good enough spread, no setup). */
+static inline uint32_t sr_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
 /* Decodes one UTF-8 code point at s[0..n); returns its length (>= 1) and
  * sets *cp, or returns 0 if the bytes are not valid UTF-8. */
 size_t sr_utf8_decode(const char *s, size_t n, int32_t *cp);

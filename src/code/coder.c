@@ -192,9 +192,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
             lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
             continue;
         }
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (unsigned char)w[i]) * 16777619u;
+        uint32_t h = sr_hash(w, n);
         tc_entry *e = &tc->e[h & (TC_SIZE - 1)];
         if (e->hash == h && e->len == n && same_bytes(e->s, w, n)) {
             ti->word = e->word;
@@ -1093,7 +1091,7 @@ static int same_event(const sr_event *a, const sr_event *b)
            a->negated == b->negated && a->sent == b->sent;
 }
 
-static void emit(coder *c, sr_events *out, const sr_event *e, size_t first_of_sentence)
+static void emit(sr_events *out, const sr_event *e, size_t first_of_sentence)
 {
     for (size_t i = first_of_sentence; i < out->n; i++)
         if (same_event(&out->ev[i], e))
@@ -1508,13 +1506,13 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                 sr_event f = e;
                 f.tgt = c->m[ti2].ref;
                 f.has_tgt = 1;
-                emit(c, out, &f, first);
+                emit(out, &f, first);
                 ntg++;
                 if (p->flags & SR_PATF_JOINT) {
                     sr_event r = f;
                     r.src = f.tgt;
                     r.tgt = f.src;
-                    emit(c, out, &r, first);
+                    emit(out, &r, first);
                 }
             }
             int joint_pairs = (p->flags & SR_PATF_JOINT) && tgt < 0 && have_src == 1 &&
@@ -1528,7 +1526,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                     memcpy(f.tgt.code, adv, 4);
                     f.has_tgt = 1;
                 }
-                emit(c, out, &f, first);
+                emit(out, &f, first);
             }
             /* joint verbs with a coordinated subject and no object: both ways */
             if ((p->flags & SR_PATF_JOINT) && tgt < 0 && have_src == 1) {
@@ -1539,7 +1537,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                     sr_event f = e;
                     f.tgt = c->m[o].ref;
                     f.has_tgt = 1;
-                    emit(c, out, &f, first);
+                    emit(out, &f, first);
                 }
             }
             if (!first_src_set) {

@@ -14,14 +14,6 @@
 
 /* ---- string table ---- */
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a: short keys, good enough spread */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static void strtab_rehash(sr_strtab *t, size_t nslots)
 {
     sr_strtab_slot *slots = sr_xcalloc(nslots, sizeof *slots);
@@ -55,7 +47,7 @@ uint32_t sr_strtab_find(const sr_strtab *t, const char *s, size_t n)
     if (!t->nslots)
         return 0;
     size_t slot;
-    return strtab_probe(t, s, n, hash_bytes(s, n), &slot);
+    return strtab_probe(t, s, n, sr_hash(s, n), &slot);
 }
 
 /* Copies a string into the arena; blocks never move. */
@@ -79,7 +71,7 @@ uint32_t sr_strtab_intern(sr_strtab *t, const char *s, size_t n)
 {
     if ((t->n + 1) * 2 > t->nslots)
         strtab_rehash(t, t->nslots ? t->nslots * 2 : 1024);
-    uint32_t h = hash_bytes(s, n);
+    uint32_t h = sr_hash(s, n);
     size_t slot;
     uint32_t id = strtab_probe(t, s, n, h, &slot);
     if (id)
@@ -341,14 +333,13 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
 size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
                           size_t max, int *all_caps)
 {
-    sr_split sp = {0};
-    size_t len = strlen(phrase);
-    sr_text_split(phrase, len, &sp);
+    sr_split *sp = &d->scratch; /* reused: thousands of phrases are tokenized at load */
+    sr_text_split(phrase, strlen(phrase), sp);
     size_t n = 0;
     int caps = 1;
     char low[256];
-    for (size_t i = 0; i < sp.ntoks && n < max; i++) {
-        const sr_token *t = &sp.toks[i];
+    for (size_t i = 0; i < sp->ntoks && n < max; i++) {
+        const sr_token *t = &sp->toks[i];
         int letters = 0;
         for (uint32_t b = t->start; b < t->end; b++) {
             unsigned char c = (unsigned char)phrase[b];
@@ -362,7 +353,6 @@ size_t sr_dict_phrase_ids(sr_dict *d, const char *phrase, uint32_t *ids,
         size_t l = sr_dict_lower(phrase + t->start, t->end - t->start, low, sizeof low);
         ids[n++] = sr_strtab_intern(&d->words, low, l);
     }
-    sr_split_free(&sp);
     if (all_caps)
         *all_caps = caps && n > 0;
     return n;
@@ -491,6 +481,7 @@ int sr_dict_open(const char *dir, sr_dict **out, sr_err *err)
     sr_phrase_index_seal(d->lex_ix);
     sr_phrase_index_seal(d->issue_ix);
     sr_verbs_seal(d);
+    sr_split_free(&d->scratch);
     *out = d;
     return SR_OK;
 }
@@ -501,6 +492,7 @@ void sr_dict_free(sr_dict *d)
         return;
     sr_boiler_free(d->boiler);
     sr_geo_free(d->geo);
+    sr_split_free(&d->scratch);
     for (size_t i = 0; i < d->ncameo; i++) {
         free(d->cameo[i].plover);
         free(d->cameo[i].plover_mode);

@@ -246,6 +246,7 @@ struct sr_dict {
     char (*conflicts)[2][4];     /* declared adversaries (conflicts.txt), both orders */
     size_t nconflicts, capconflicts;
     sr_phrase_index *issue_ix;   /* phrases -> issues[] */
+    sr_split scratch;            /* tokenizes phrases while loading; freed after */
 };
 
 const sr_boiler *sr_dict_boiler(const sr_dict *d);
