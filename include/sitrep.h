@@ -154,6 +154,121 @@ SR_API int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len,
                               sr_err *err);
 SR_API void sr_events_free(sr_events *ev);
 
+/* ---- The store: coded documents kept and queried ---------------------- */
+
+typedef struct sr_store sr_store;
+
+#define SR_STORE_READONLY 1u /* queries only: no migration, no writes */
+
+/* Opens a store: target is a SQLite file path (created if missing unless
+ * READONLY) or a postgresql:// URL. Migrates an older schema; refuses a
+ * newer one, a file that is not a database and a database that is not a
+ * sitrep store, with err naming the target. */
+SR_API int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *err);
+SR_API void sr_store_close(sr_store *st);
+/* "sqlite" or "postgresql". */
+SR_API const char *sr_store_backend(const sr_store *st);
+
+/* Batches: puts between begin and commit land together or not at all (a
+ * killed process leaves no half-stored document). A put outside a batch is
+ * its own transaction. On any error, roll back: the batch is lost whole. */
+SR_API int sr_store_begin(sr_store *st, sr_err *err);
+SR_API int sr_store_commit(sr_store *st, sr_err *err);
+SR_API void sr_store_rollback(sr_store *st);
+
+/* What sr_store_put did with a document. */
+enum { SR_PUT_NEW = 1, SR_PUT_CHANGED, SR_PUT_UNCHANGED };
+
+/* Stores a coded document: its text and metadata, the sentences that carry
+ * events, every event as a mention, clustered with the mentions of the same
+ * event already stored (docs/STORE.md). The same document again stores
+ * nothing; a changed one (same id, other content) replaces its old
+ * mentions. *outcome (may be NULL) says which. */
+SR_API int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outcome,
+                        sr_err *err);
+
+/* The work queue: enqueue stores a document to be coded later (replacing
+ * a queued one with the same id); claim, inside a batch, takes up to max
+ * queued documents that no other worker holds (PostgreSQL: FOR UPDATE SKIP
+ * LOCKED) and removes them from the queue when the batch commits. */
+SR_API int sr_store_enqueue(sr_store *st, const sr_doc *doc, sr_err *err);
+SR_API int sr_store_claim(sr_store *st, size_t max, const sr_dict *dict, sr_doc ***docs,
+                          size_t *n, sr_err *err);
+SR_API int sr_store_queue_length(sr_store *st, long *n, sr_err *err);
+
+/* Filters of a query; zero/NULL fields do not filter. */
+typedef struct sr_query {
+    const char *since, *until;  /* event dates, YYYY-MM-DD, inclusive */
+    const char *actor;          /* either side: actor code prefix ("RUS", "RUSMIL"),
+                                   country, organisation, or words of its name */
+    const char *source_actor, *target_actor; /* the same, one side only */
+    const char *cameo;          /* code or prefix: "19" (root), "190", "0871" */
+    int quad;                   /* quad class 1-4, 0 = any */
+    const char *plover;         /* PLOVER type, e.g. "ASSAULT" */
+    const char *modality;       /* asserted, reported, assessed, intended, hypothetical */
+    int negated;                /* -1 any, 0 not negated, 1 negated */
+    const char *attributed;     /* a mention attributed to this source (words of it),
+                                   or "anonymous" */
+    const char *place;          /* place name, admin1 or country code */
+    int near;                   /* 1: within radius_km of lat, lon */
+    double lat, lon, radius_km;
+    const char *issue;          /* issue tag, e.g. "ceasefire" */
+    const char *text;           /* full-text query over the sentences */
+    const char *doc;            /* document id */
+    const char *after;          /* cursor from a previous page (sr_event_row.cursor) */
+    long limit;                 /* rows at most; 0 = all */
+} sr_query;
+
+/* One stored event, as a query returns it; strings are NULL when unknown
+ * and valid only during the callback. */
+typedef struct sr_event_row {
+    const char *event_id;
+    const char *date, *date_precision;
+    const char *src_code, *src_country, *src_org, *src_name;
+    const char *tgt_code, *tgt_country, *tgt_org, *tgt_name;
+    const char *cameo, *root;
+    int quad_class;
+    double goldstein;
+    const char *plover, *plover_mode;
+    int negated;
+    const char *modality;
+    const char *issues;         /* comma-separated tags, "" for none */
+    const char *place_id, *place_name, *place_country, *admin1, *place_precision;
+    int has_coords;
+    double lat, lon;
+    long num_mentions, num_articles, num_sources;
+    const char *doc_id;         /* the first mention's document, sentence, outlet, url */
+    const char *sentence;
+    const char *outlet, *url;
+    const char *attr_by;        /* the first mention's attribution, NULL if none */
+    const char *ingested_at;    /* when the first document was stored (UTC) */
+    const char *cursor;         /* pass as sr_query.after for the next page */
+} sr_event_row;
+
+/* Calls fn for every event matching q, newest first (date, then id); fn
+ * returning non-zero stops the query early (not an error). */
+SR_API int sr_store_query(sr_store *st, const sr_query *q,
+                          int (*fn)(void *ud, const sr_event_row *row), void *ud, sr_err *err);
+/* One event with every mention (sentence, document, attribution, why) as a
+ * JSON object (docs/STORE.md); *json is malloc'd. SR_DONE if no such id. */
+SR_API int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err *err);
+/* Counts of events matching q grouped by: "day", "root", "pair" (source and
+ * target country), "place", "quad"; fn gets each key and count, most
+ * frequent first ("day": in date order). */
+SR_API int sr_store_stats(sr_store *st, const sr_query *q, const char *by,
+                          int (*fn)(void *ud, const char *key, long count), void *ud,
+                          sr_err *err);
+
+/* Writers of event rows: "table" (aligned, for terminals), "jsonl", "csv"
+ * (with a header), "gdelt" (GDELT 2.0 event table columns, tab-separated),
+ * "hxl" (CSV with an HXL hashtag row). */
+typedef struct sr_rows_writer sr_rows_writer;
+SR_API int sr_rows_writer_new(const char *format, FILE *f, sr_rows_writer **out, sr_err *err);
+SR_API int sr_rows_write(sr_rows_writer *w, const sr_event_row *row);
+/* Writes what is pending (the table's footer), flushes, frees; SR_IO if
+ * any write failed. */
+SR_API int sr_rows_writer_finish(sr_rows_writer *w, sr_err *err);
+
 #ifdef __cplusplus
 }
 #endif

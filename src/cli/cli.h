@@ -13,6 +13,16 @@ int cmd_code(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_date(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* The store named by --db, else $SITREP_DB, else ./sitrep.db. */
+const char *cli_db_target(const char *db);
+/* Opens a store, printing the error; EXIT_OK or EXIT_USAGE. */
+int cli_store_open(const char *target, unsigned flags, sr_store **st);
 
 /* Matches "--name VALUE" or "--name=VALUE" (and the short alias, if any) at
  * argv[*i]; advances *i over a separate value. Returns 1 if matched, with

@@ -21,6 +21,11 @@ static const struct {
     {"dict", cmd_dict, "check the dictionaries (sitrep dict check)"},
     {"place", cmd_place, "show the gazetteer's candidate places for a name"},
     {"date", cmd_date, "resolve a date expression against a publication date"},
+    {"ingest", cmd_ingest, "code documents and keep them in a store (SQLite or PostgreSQL)"},
+    {"worker", cmd_worker, "code the documents queued in a store (ingest --queue)"},
+    {"events", cmd_events, "query stored events (table, jsonl, csv, gdelt, hxl)"},
+    {"show", cmd_show, "one stored event with its sentence, mentions and why"},
+    {"stats", cmd_stats, "counts of stored events by day, root code, actor pair, place"},
 };
 
 static void usage(FILE *f)

@@ -65,6 +65,13 @@ static sr_ymd from_day_number(int32_t z)
     return sr_time_valid_ymd(y, m, d) ? pack(y, m, d) : 0;
 }
 
+int32_t sr_ymd_days(sr_ymd d)
+{
+    return d ? day_number(d / 10000, d / 100 % 100, d % 100) : 0;
+}
+
+sr_ymd sr_ymd_from_days(int32_t days) { return from_day_number(days); }
+
 /* 0 = Monday ... 6 = Sunday; 1970-01-01 was a Thursday. */
 static int weekday_of(int32_t dn) { return (int)(((dn % 7) + 7 + 3) % 7); }
 

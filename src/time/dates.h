@@ -57,6 +57,9 @@ int sr_date_resolve(const char *expr, sr_ymd docdate, sr_date_match *out);
 
 /* Formats yyyymmdd as "YYYY-MM-DD" into buf[11] ("none" for 0). */
 void sr_ymd_format(sr_ymd d, char buf[11]);
+/* Day numbers (days since 1970-01-01) for date arithmetic; 0 maps to 0. */
+int32_t sr_ymd_days(sr_ymd d);
+sr_ymd sr_ymd_from_days(int32_t days);
 
 /* ---- additions to the interface above ---- */
 

@@ -1,0 +1,188 @@
+/* db_sqlite.c — the SQLite backend of db.h: the default store, one file.
+ *
+ * The file runs in WAL mode with synchronous=NORMAL: a killed process never
+ * leaves a half-written transaction (the write-ahead log is replayed or
+ * discarded on the next open), and readers never block the writer, which
+ * `sitrep serve` will need. Two writers queue on the lock for up to the
+ * busy timeout instead of failing at once. */
+#include "db_impl.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    struct sr_db base;
+    sqlite3 *h;
+} sq_db;
+
+typedef struct {
+    struct sr_stmt base;
+    sqlite3_stmt *h;
+    int64_t changes;
+} sq_stmt;
+
+#define SQ(db) ((sq_db *)(db))
+#define SQS(st) ((sq_stmt *)(st))
+
+/* Fills err from the connection's last error, in words a user can act on. */
+static int sq_fail(sr_db *db, int rc, sr_err *err)
+{
+    sqlite3 *h = SQ(db)->h;
+    int code = rc & 0xff;
+    const char *why = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
+    switch (code) {
+    case SQLITE_NOTADB:
+        return sr_err_set(err, SR_IO, db->name, 0,
+                          "not a SQLite database (give another --db, or remove the file)");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return sr_err_set(err, SR_IO, db->name, 0,
+                          "database is locked by another process (%s); try again when it is done", why);
+    case SQLITE_READONLY:
+        return sr_err_set(err, SR_IO, db->name, 0, "database is read-only: %s", why);
+    case SQLITE_FULL:
+        return sr_err_set(err, SR_IO, db->name, 0, "disk full: %s", why);
+    case SQLITE_CANTOPEN:
+        return sr_err_set(err, SR_IO, db->name, 0, "cannot open database: %s", why);
+    case SQLITE_CORRUPT:
+        return sr_err_set(err, SR_IO, db->name, 0, "database is corrupt: %s", why);
+    default:
+        return sr_err_set(err, SR_IO, db->name, 0, "%s", why);
+    }
+}
+
+static void sq_close(sr_db *db)
+{
+    sqlite3_close_v2(SQ(db)->h);
+    free(db);
+}
+
+static int sq_exec(sr_db *db, const char *sql, sr_err *err)
+{
+    int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SR_OK : sq_fail(db, rc, err);
+}
+
+static int sq_begin(sr_db *db, sr_err *err) { return sq_exec(db, "BEGIN IMMEDIATE", err); }
+static int sq_commit(sr_db *db, sr_err *err) { return sq_exec(db, "COMMIT", err); }
+
+static int sq_rollback(sr_db *db)
+{
+    if (!sqlite3_get_autocommit(SQ(db)->h))
+        sqlite3_exec(SQ(db)->h, "ROLLBACK", NULL, NULL, NULL);
+    return SR_OK;
+}
+
+static const sr_db_ops SQ_OPS;
+
+static int sq_prepare(sr_db *db, const char *sql, sr_stmt **out, sr_err *err)
+{
+    sqlite3_stmt *h;
+    int rc = sqlite3_prepare_v3(SQ(db)->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return sq_fail(db, rc, err);
+    }
+    sq_stmt *st = sr_xcalloc(1, sizeof *st);
+    st->base.ops = &SQ_OPS;
+    st->base.db = db;
+    st->h = h;
+    *out = &st->base;
+    return SR_OK;
+}
+
+static void sq_bind_textn(sr_stmt *st, int i, const char *s, size_t n)
+{
+    if (s)
+        sqlite3_bind_text(SQS(st)->h, i, s, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(SQS(st)->h, i);
+}
+static void sq_bind_int(sr_stmt *st, int i, int64_t v) { sqlite3_bind_int64(SQS(st)->h, i, v); }
+static void sq_bind_double(sr_stmt *st, int i, double v) { sqlite3_bind_double(SQS(st)->h, i, v); }
+static void sq_bind_null(sr_stmt *st, int i) { sqlite3_bind_null(SQS(st)->h, i); }
+
+static int sq_step(sr_stmt *st, sr_err *err)
+{
+    int rc = sqlite3_step(SQS(st)->h);
+    if (rc == SQLITE_ROW)
+        return SR_OK;
+    if (rc == SQLITE_DONE) {
+        SQS(st)->changes = sqlite3_changes64(SQ(st->db)->h);
+        return SR_DONE;
+    }
+    return sq_fail(st->db, rc, err);
+}
+
+static void sq_reset(sr_stmt *st)
+{
+    sqlite3_reset(SQS(st)->h);
+    sqlite3_clear_bindings(SQS(st)->h);
+}
+
+static void sq_free_stmt(sr_stmt *st)
+{
+    sqlite3_finalize(SQS(st)->h);
+    free(st);
+}
+
+static int sq_ncols(const sr_stmt *st) { return sqlite3_column_count(SQS(st)->h); }
+static int sq_isnull(const sr_stmt *st, int c) { return sqlite3_column_type(SQS(st)->h, c) == SQLITE_NULL; }
+static const char *sq_text(const sr_stmt *st, int c) { return (const char *)sqlite3_column_text(SQS(st)->h, c); }
+static int64_t sq_int(const sr_stmt *st, int c) { return sqlite3_column_int64(SQS(st)->h, c); }
+static double sq_double(const sr_stmt *st, int c) { return sqlite3_column_double(SQS(st)->h, c); }
+static int64_t sq_changes(const sr_stmt *st) { return SQS(st)->changes; }
+
+static const sr_db_ops SQ_OPS = {
+    sq_close, sq_exec, sq_begin, sq_commit, sq_rollback, sq_prepare,
+    sq_bind_textn, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_reset,
+    sq_free_stmt, sq_ncols, sq_isnull, sq_text, sq_int, sq_double, sq_changes,
+};
+
+int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)
+{
+    *out = NULL;
+    sq_db *db = sr_xcalloc(1, sizeof *db);
+    db->base.ops = &SQ_OPS;
+    db->base.kind = SR_DB_SQLITE;
+    snprintf(db->base.name, sizeof db->base.name, "%s", path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        free(db);
+        return sr_err_set(err, SR_IO, path, 0, "is a directory, not a database file");
+    }
+    int ro = (flags & SR_DB_READONLY) != 0;
+    if (ro && stat(path, &sb) != 0) {
+        free(db);
+        return sr_err_set(err, SR_IO, path, 0, "no such database (run `sitrep ingest --db %s` first)", path);
+    }
+    int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        sq_fail(&db->base, rc, err);
+        sq_close(&db->base);
+        return err ? err->code : SR_IO;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 10000);
+    /* Reading the header here turns "not a database" into an error now
+     * rather than at the first query. */
+    rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && !ro)
+        rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db->h, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        sq_fail(&db->base, rc, err);
+        sq_close(&db->base);
+        return err ? err->code : SR_IO;
+    }
+    if (!ro && sqlite3_db_readonly(db->h, "main") == 1) {
+        sq_close(&db->base);
+        return sr_err_set(err, SR_IO, path, 0, "database is read-only (no write permission)");
+    }
+    *out = &db->base;
+    return SR_OK;
+}

@@ -1,0 +1,599 @@
+/* query.c — reads the store: filters to parameterised SQL (sr_store_query),
+ * one event with its mentions (sr_store_event_json), counts (sr_store_stats).
+ *
+ * Every value a user gives is bound as a parameter, never pasted into SQL;
+ * LIKE patterns escape their wildcards. The SQL is shared by both backends
+ * except full-text search (FTS5 MATCH on SQLite, a text search vector on
+ * PostgreSQL) and is shaped for the indexes of schema.c: results come
+ * newest first from events(date), so a page of a typical filter reads a few
+ * hundred index entries, not the table. */
+#include "store.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A WHERE clause under construction, with its parameters (all text or
+ * doubles, bound in order). */
+typedef struct {
+    sr_buf sql;
+    struct {
+        int is_num;
+        double num;
+        char *text;
+    } p[64];
+    int n;
+    sr_err *err;
+    int bad;
+} where;
+
+static void w_and(where *w, const char *cond)
+{
+    sr_buf_puts(&w->sql, w->sql.n ? " AND " : " WHERE ");
+    sr_buf_puts(&w->sql, cond);
+}
+
+static void w_text(where *w, const char *s)
+{
+    if (w->n < 64)
+        w->p[w->n++].text = sr_xstrdup(s);
+    else
+        w->bad = 1;
+}
+
+static void w_num(where *w, double v)
+{
+    if (w->n < 64) {
+        w->p[w->n].is_num = 1;
+        w->p[w->n++].num = v;
+    } else {
+        w->bad = 1;
+    }
+}
+
+static void w_free(where *w)
+{
+    for (int i = 0; i < w->n; i++)
+        free(w->p[i].text);
+    sr_buf_free(&w->sql);
+}
+
+static void bind_all(const where *w, sr_stmt *s, int first)
+{
+    for (int i = 0; i < w->n; i++) {
+        if (w->p[i].is_num)
+            sr_stmt_bind_double(s, first + i, w->p[i].num);
+        else
+            sr_stmt_bind_text(s, first + i, w->p[i].text);
+    }
+}
+
+/* A LIKE pattern matching s anywhere, lower-cased, wildcards escaped. */
+static char *like_any(const char *s)
+{
+    sr_buf b = {0};
+    sr_buf_putc(&b, '%');
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            sr_buf_putc(&b, '\\');
+        sr_buf_putc(&b, (char)tolower((unsigned char)*s));
+    }
+    sr_buf_putc(&b, '%');
+    return sr_buf_take(&b, NULL);
+}
+
+static int is_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 15)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* One side's actor filter: an upper-case code matches a code prefix, the
+ * country or the organisation; anything else matches words of the name. */
+static void actor_cond(where *w, const char *side, const char *x)
+{
+    char cond[320];
+    if (is_code(x)) {
+        snprintf(cond, sizeof cond, "(e.%s_code LIKE ? OR e.%s_country = ? OR e.%s_org = ?)", side,
+                 side, side);
+        char prefix[24];
+        snprintf(prefix, sizeof prefix, "%s%%", x);
+        sr_buf_puts(&w->sql, cond);
+        w_text(w, prefix);
+        w_text(w, x);
+        w_text(w, x);
+    } else {
+        snprintf(cond, sizeof cond, "lower(e.%s_name) LIKE ? ESCAPE '\\'", side);
+        sr_buf_puts(&w->sql, cond);
+        char *pat = like_any(x);
+        w_text(w, pat);
+        free(pat);
+    }
+}
+
+static int valid_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* Turns a user's words into an FTS5 query: each word or "quoted phrase"
+ * becomes a quoted FTS5 string (so punctuation such as "30-day" is never
+ * query syntax), all of them required. */
+static char *fts5_query(const char *q)
+{
+    sr_buf b = {0};
+    const char *p = q;
+    while (*p) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        const char *start, *end;
+        if (*p == '"') {
+            start = ++p;
+            while (*p && *p != '"')
+                p++;
+            end = p;
+            if (*p)
+                p++;
+        } else {
+            start = p;
+            while (*p && !isspace((unsigned char)*p))
+                p++;
+            end = p;
+        }
+        if (end == start)
+            continue;
+        if (b.n)
+            sr_buf_putc(&b, ' ');
+        sr_buf_putc(&b, '"');
+        for (const char *c = start; c < end; c++) {
+            if (*c == '"')
+                sr_buf_putc(&b, '"');
+            sr_buf_putc(&b, *c);
+        }
+        sr_buf_putc(&b, '"');
+    }
+    return sr_buf_take(&b, NULL);
+}
+
+static int build_where(sr_store *st, const sr_query *q, where *w)
+{
+    sr_err *err = w->err;
+    const char *name = sr_db_name(st->db);
+    if (q->since) {
+        if (!valid_date(q->since))
+            return sr_err_set(err, SR_USAGE, "", 0, "since: not a date YYYY-MM-DD: '%s'", q->since);
+        w_and(w, "e.date >= ?");
+        w_text(w, q->since);
+    }
+    if (q->until) {
+        if (!valid_date(q->until))
+            return sr_err_set(err, SR_USAGE, "", 0, "until: not a date YYYY-MM-DD: '%s'", q->until);
+        w_and(w, "e.date <= ?");
+        w_text(w, q->until);
+    }
+    if (q->actor && *q->actor) {
+        w_and(w, "(");
+        actor_cond(w, "src", q->actor);
+        sr_buf_puts(&w->sql, " OR ");
+        actor_cond(w, "tgt", q->actor);
+        sr_buf_putc(&w->sql, ')');
+    }
+    if (q->source_actor && *q->source_actor) {
+        w_and(w, "");
+        actor_cond(w, "src", q->source_actor);
+    }
+    if (q->target_actor && *q->target_actor) {
+        w_and(w, "");
+        actor_cond(w, "tgt", q->target_actor);
+    }
+    if (q->cameo && *q->cameo) {
+        size_t n = strlen(q->cameo);
+        if (n < 2 || n > 4 || strspn(q->cameo, "0123456789") != n)
+            return sr_err_set(err, SR_USAGE, "", 0,
+                              "cameo: a CAMEO code or prefix of 2-4 digits (\"19\", \"190\"), not '%s'",
+                              q->cameo);
+        char prefix[8];
+        snprintf(prefix, sizeof prefix, "%s%%", q->cameo);
+        w_and(w, "e.cameo LIKE ?");
+        w_text(w, prefix);
+    }
+    if (q->quad) {
+        if (q->quad < 1 || q->quad > 4)
+            return sr_err_set(err, SR_USAGE, "", 0, "quad: a quad class 1-4, not %d", q->quad);
+        w_and(w, "e.quad_class = ?");
+        w_num(w, q->quad);
+    }
+    if (q->plover && *q->plover) {
+        char up[32];
+        size_t i = 0;
+        for (; q->plover[i] && i < sizeof up - 1; i++)
+            up[i] = (char)toupper((unsigned char)q->plover[i]);
+        up[i] = 0;
+        w_and(w, "e.plover = ?");
+        w_text(w, up);
+    }
+    if (q->modality && *q->modality) {
+        static const char *const M[] = {"asserted", "reported", "assessed", "intended", "hypothetical"};
+        int ok = 0;
+        for (size_t i = 0; i < SR_ARRAY_LEN(M); i++)
+            ok |= !strcmp(q->modality, M[i]);
+        if (!ok)
+            return sr_err_set(err, SR_USAGE, "", 0,
+                              "modality: one of asserted, reported, assessed, intended, hypothetical,"
+                              " not '%s'", q->modality);
+        w_and(w, "e.modality = ?");
+        w_text(w, q->modality);
+    }
+    if (q->negated == 0 || q->negated == 1) {
+        w_and(w, "e.negated = ?");
+        w_num(w, q->negated);
+    }
+    if (q->attributed && *q->attributed) {
+        if (!strcmp(q->attributed, "anonymous")) {
+            w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id"
+                     " AND m.attr_anonymous = 1)");
+        } else {
+            w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id"
+                     " AND lower(m.attr_by) LIKE ? ESCAPE '\\')");
+            char *pat = like_any(q->attributed);
+            w_text(w, pat);
+            free(pat);
+        }
+    }
+    if (q->place && *q->place) {
+        w_and(w, "(lower(e.place_name) = lower(?) OR lower(e.admin1) = lower(?)"
+                 " OR e.place_country = upper(?))");
+        w_text(w, q->place);
+        w_text(w, q->place);
+        w_text(w, q->place);
+    }
+    if (q->near) {
+        if (!(q->lat >= -90 && q->lat <= 90 && q->lon >= -180 && q->lon <= 180))
+            return sr_err_set(err, SR_USAGE, "", 0, "near: latitude -90..90, longitude -180..180");
+        if (!(q->radius_km > 0 && q->radius_km <= 20000))
+            return sr_err_set(err, SR_USAGE, "", 0, "radius: kilometres, more than 0");
+        /* a bounding box the lat/lon index can use, then the exact
+         * great-circle distance (haversine, mean Earth radius) */
+        double dlat = q->radius_km / 111.195;
+        double c = cos(q->lat * M_PI / 180);
+        double dlon = c > 1e-6 ? q->radius_km / (111.195 * c) : 360;
+        w_and(w, "e.lat BETWEEN ? AND ?");
+        w_num(w, q->lat - dlat);
+        w_num(w, q->lat + dlat);
+        if (dlon < 180) {
+            w_and(w, "e.lon BETWEEN ? AND ?");
+            w_num(w, q->lon - dlon);
+            w_num(w, q->lon + dlon);
+        }
+        w_and(w, "2 * 6371.0088 * asin(sqrt("
+                 "sin(radians(e.lat - ?) / 2) * sin(radians(e.lat - ?) / 2) +"
+                 " cos(radians(?)) * cos(radians(e.lat)) *"
+                 " sin(radians(e.lon - ?) / 2) * sin(radians(e.lon - ?) / 2))) <= ?");
+        w_num(w, q->lat);
+        w_num(w, q->lat);
+        w_num(w, q->lat);
+        w_num(w, q->lon);
+        w_num(w, q->lon);
+        w_num(w, q->radius_km);
+    }
+    if (q->issue && *q->issue) {
+        w_and(w, "(',' || e.issues || ',') LIKE ? ESCAPE '\\'");
+        char *pat = like_any(q->issue);
+        /* "%tag%" -> "%,tag,%" */
+        sr_buf b = {0};
+        sr_buf_puts(&b, "%,");
+        sr_buf_put(&b, pat + 1, strlen(pat) - 2);
+        sr_buf_puts(&b, ",%");
+        free(pat);
+        w_text(w, b.p);
+        sr_buf_free(&b);
+    }
+    if (q->text && *q->text) {
+        if (st->version < 2)
+            return sr_err_set(err, SR_USAGE, name, 0,
+                              "store has no full-text index (schema %d): open it once with"
+                              " `sitrep ingest` to upgrade", st->version);
+        if (sr_db_kind(st->db) == SR_DB_PG) {
+            w_and(w, "e.event_id IN (SELECT m.event_id FROM sentences s JOIN mentions m"
+                     " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
+                     " WHERE to_tsvector('english', s.text) @@ websearch_to_tsquery('english', ?))");
+            w_text(w, q->text);
+        } else {
+            char *fq = fts5_query(q->text);
+            if (!*fq) {
+                free(fq);
+                return sr_err_set(err, SR_USAGE, "", 0, "text: no words to search for");
+            }
+            w_and(w, "e.event_id IN (SELECT m.event_id FROM sentences_fts f"
+                     " JOIN sentences s ON s.rowid = f.rowid JOIN mentions m"
+                     " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
+                     " WHERE sentences_fts MATCH ?)");
+            w_text(w, fq);
+            free(fq);
+        }
+    }
+    if (q->doc && *q->doc) {
+        w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id AND m.doc_id = ?)");
+        w_text(w, q->doc);
+    }
+    if (w->bad)
+        return sr_err_set(err, SR_USAGE, "", 0, "too many filters");
+    return SR_OK;
+}
+
+static const char ROW_COLUMNS[] =
+    "e.event_id, e.date, e.date_precision, e.src_code, e.src_country, e.src_org, e.src_name,"
+    " e.tgt_code, e.tgt_country, e.tgt_org, e.tgt_name, e.cameo, e.root, e.quad_class,"
+    " e.goldstein, e.plover, e.plover_mode, e.negated, e.modality, e.issues,"
+    " e.place_id, e.place_name, e.place_country, e.admin1, e.place_precision, e.lat, e.lon,"
+    " e.num_mentions, e.num_articles, e.num_sources, e.first_doc, s.text, d.outlet, d.url,"
+    " (SELECT m.attr_by FROM mentions m WHERE m.event_id = e.event_id AND m.doc_id = e.first_doc"
+    "  AND m.sent_no = e.first_sent AND m.attr_by IS NOT NULL LIMIT 1), d.ingested_at"
+    " FROM events e"
+    " LEFT JOIN sentences s ON s.doc_id = e.first_doc AND s.sent_no = e.first_sent"
+    " LEFT JOIN documents d ON d.doc_id = e.first_doc";
+
+static void read_row(sr_stmt *s, sr_event_row *r, char *cursor, size_t csize)
+{
+    int c = 0;
+    memset(r, 0, sizeof *r);
+    r->event_id = sr_stmt_text(s, c++);
+    r->date = sr_stmt_text(s, c++);
+    r->date_precision = sr_stmt_text(s, c++);
+    r->src_code = sr_stmt_text(s, c++);
+    r->src_country = sr_stmt_text(s, c++);
+    r->src_org = sr_stmt_text(s, c++);
+    r->src_name = sr_stmt_text(s, c++);
+    r->tgt_code = sr_stmt_text(s, c++);
+    r->tgt_country = sr_stmt_text(s, c++);
+    r->tgt_org = sr_stmt_text(s, c++);
+    r->tgt_name = sr_stmt_text(s, c++);
+    r->cameo = sr_stmt_text(s, c++);
+    r->root = sr_stmt_text(s, c++);
+    r->quad_class = (int)sr_stmt_int(s, c++);
+    r->goldstein = sr_stmt_double(s, c++);
+    r->plover = sr_stmt_text(s, c++);
+    r->plover_mode = sr_stmt_text(s, c++);
+    r->negated = (int)sr_stmt_int(s, c++);
+    r->modality = sr_stmt_text(s, c++);
+    r->issues = sr_stmt_text(s, c++);
+    r->place_id = sr_stmt_text(s, c++);
+    r->place_name = sr_stmt_text(s, c++);
+    r->place_country = sr_stmt_text(s, c++);
+    r->admin1 = sr_stmt_text(s, c++);
+    r->place_precision = sr_stmt_text(s, c++);
+    r->has_coords = !sr_stmt_isnull(s, c);
+    r->lat = sr_stmt_double(s, c++);
+    r->lon = sr_stmt_double(s, c++);
+    r->num_mentions = (long)sr_stmt_int(s, c++);
+    r->num_articles = (long)sr_stmt_int(s, c++);
+    r->num_sources = (long)sr_stmt_int(s, c++);
+    r->doc_id = sr_stmt_text(s, c++);
+    r->sentence = sr_stmt_text(s, c++);
+    r->outlet = sr_stmt_text(s, c++);
+    r->url = sr_stmt_text(s, c++);
+    r->attr_by = sr_stmt_text(s, c++);
+    r->ingested_at = sr_stmt_text(s, c++);
+    if (!r->issues)
+        r->issues = "";
+    snprintf(cursor, csize, "%s|%s", r->date ? r->date : "", r->event_id ? r->event_id : "");
+    r->cursor = cursor;
+}
+
+int sr_store_query(sr_store *st, const sr_query *q, int (*fn)(void *ud, const sr_event_row *row),
+                   void *ud, sr_err *err)
+{
+    where w = {.err = err};
+    int rc = build_where(st, q, &w);
+    if (rc)
+        goto out;
+    if (q->after && *q->after) {
+        /* keyset pagination: rows after (date, id) in the order below */
+        const char *bar = strchr(q->after, '|');
+        if (!bar || strlen(bar + 1) != 16) {
+            rc = sr_err_set(err, SR_USAGE, "", 0, "after: not a cursor from a previous page");
+            goto out;
+        }
+        char date[16];
+        snprintf(date, sizeof date, "%.*s", (int)(bar - q->after), q->after);
+        if (!*date) {
+            w_and(&w, "(e.date IS NULL AND e.event_id < ?)");
+            w_text(&w, bar + 1);
+        } else {
+            w_and(&w, "(e.date < ? OR (e.date = ? AND e.event_id < ?) OR e.date IS NULL)");
+            w_text(&w, date);
+            w_text(&w, date);
+            w_text(&w, bar + 1);
+        }
+    }
+    sr_buf sql = {0};
+    sr_buf_puts(&sql, "SELECT ");
+    sr_buf_puts(&sql, ROW_COLUMNS);
+    if (w.sql.n)
+        sr_buf_put(&sql, w.sql.p, w.sql.n);
+    sr_buf_puts(&sql, " ORDER BY e.date DESC NULLS LAST, e.event_id DESC");
+    if (q->limit > 0)
+        sr_buf_printf(&sql, " LIMIT %ld", q->limit);
+    sr_stmt *s;
+    rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc)
+        goto out;
+    bind_all(&w, s, 1);
+    char cursor[64];
+    while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+        sr_event_row r;
+        read_row(s, &r, cursor, sizeof cursor);
+        if (fn(ud, &r)) {
+            rc = SR_DONE;
+            break;
+        }
+    }
+    sr_stmt_free(s);
+    if (rc == SR_DONE)
+        rc = SR_OK;
+out:
+    w_free(&w);
+    return rc;
+}
+
+/* ---- one event ---- */
+
+typedef struct {
+    char *json;
+    size_t len;
+} one_row;
+
+static int capture_row(void *ud, const sr_event_row *r)
+{
+    one_row *o = ud;
+    FILE *f = open_memstream(&o->json, &o->len);
+    sr_rows_writer *w;
+    if (!f)
+        return 1;
+    if (sr_rows_writer_new("jsonl", f, &w, NULL) == SR_OK) {
+        sr_rows_write(w, r);
+        sr_rows_writer_finish(w, NULL);
+    }
+    fclose(f);
+    return 1;
+}
+
+int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err *err)
+{
+    *json = NULL;
+    where w = {.err = err};
+    w_and(&w, "e.event_id = ?");
+    w_text(&w, event_id);
+    sr_buf sql = {0};
+    sr_buf_puts(&sql, "SELECT ");
+    sr_buf_puts(&sql, ROW_COLUMNS);
+    sr_buf_put(&sql, w.sql.p, w.sql.n);
+    sr_stmt *s;
+    int rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc) {
+        w_free(&w);
+        return rc;
+    }
+    bind_all(&w, s, 1);
+    w_free(&w);
+    one_row o = {0};
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK) {
+        sr_event_row r;
+        char cursor[64];
+        read_row(s, &r, cursor, sizeof cursor);
+        capture_row(&o, &r);
+    }
+    sr_stmt_free(s);
+    if (rc != SR_OK) {
+        free(o.json);
+        return rc;
+    }
+    json_t *ev = o.json ? json_loads(o.json, 0, NULL) : NULL;
+    free(o.json);
+    if (!ev)
+        return sr_err_set(err, SR_PARSE, sr_db_name(st->db), 0, "event %s: cannot format", event_id);
+    json_t *mentions = json_array();
+    rc = sr_db_prepare(st->db,
+                       "SELECT m.mention_id, m.record, d.outlet, d.url, d.title, d.published"
+                       " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
+                       " WHERE m.event_id = ? ORDER BY m.doc_id, m.ord",
+                       &s, err);
+    if (rc == SR_OK) {
+        sr_stmt_bind_text(s, 1, event_id);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            const char *rec = sr_stmt_text(s, 1);
+            json_t *m = rec ? json_loads(rec, 0, NULL) : NULL;
+            if (!m)
+                m = json_object();
+            json_t *out = json_object();
+            json_object_set_new(out, "mention_id", json_string(sr_stmt_text(s, 0)));
+            static const char *const META[] = {"outlet", "url", "title", "published"};
+            for (int k = 0; k < 4; k++) {
+                const char *v = sr_stmt_text(s, 2 + k);
+                json_object_set_new(out, META[k], v ? json_string(v) : json_null());
+            }
+            json_object_update(out, m);
+            json_decref(m);
+            json_array_append_new(mentions, out);
+        }
+        sr_stmt_free(s);
+        if (rc == SR_DONE)
+            rc = SR_OK;
+    }
+    json_object_set_new(ev, "mentions", mentions);
+    if (rc == SR_OK)
+        *json = json_dumps(ev, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+    json_decref(ev);
+    return rc;
+}
+
+/* ---- counts ---- */
+
+int sr_store_stats(sr_store *st, const sr_query *q, const char *by,
+                   int (*fn)(void *ud, const char *key, long count), void *ud, sr_err *err)
+{
+    const char *key, *order = " ORDER BY 2 DESC, 1";
+    if (!strcmp(by, "day")) {
+        key = "COALESCE(e.date, '(undated)')";
+        order = " ORDER BY 1";
+    } else if (!strcmp(by, "root")) {
+        key = "e.root";
+    } else if (!strcmp(by, "quad")) {
+        key = "CAST(e.quad_class AS TEXT)";
+        order = " ORDER BY 1";
+    } else if (!strcmp(by, "pair")) {
+        key = "COALESCE(e.src_country, e.src_org, e.src_code, '?') || ' -> ' ||"
+              " COALESCE(e.tgt_country, e.tgt_org, e.tgt_code, '-')";
+    } else if (!strcmp(by, "place")) {
+        key = "COALESCE(e.place_name, '(no place)')";
+    } else {
+        return sr_err_set(err, SR_USAGE, "", 0, "stats by: day, root, quad, pair or place, not '%s'", by);
+    }
+    where w = {.err = err};
+    int rc = build_where(st, q, &w);
+    if (rc) {
+        w_free(&w);
+        return rc;
+    }
+    sr_buf sql = {0};
+    sr_buf_printf(&sql, "SELECT %s AS k, count(*) FROM events e", key);
+    if (w.sql.n)
+        sr_buf_put(&sql, w.sql.p, w.sql.n);
+    sr_buf_puts(&sql, " GROUP BY k");
+    sr_buf_puts(&sql, order);
+    if (q->limit > 0)
+        sr_buf_printf(&sql, " LIMIT %ld", q->limit);
+    sr_stmt *s;
+    rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc == SR_OK) {
+        bind_all(&w, s, 1);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK)
+            if (fn(ud, sr_stmt_text(s, 0), (long)sr_stmt_int(s, 1))) {
+                rc = SR_DONE;
+                break;
+            }
+        sr_stmt_free(s);
+        if (rc == SR_DONE)
+            rc = SR_OK;
+    }
+    w_free(&w);
+    return rc;
+}

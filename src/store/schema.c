@@ -1,0 +1,216 @@
+/* schema.c — the store's tables, and the migrations that build them.
+ *
+ * The schema version lives in sitrep_meta('schema_version'). Opening a
+ * store applies, in one transaction each, every migration above the stored
+ * version, so an older database is upgraded in place; a database whose
+ * version is above SR_SCHEMA_VERSION was written by a newer sitrep and is
+ * refused (this build would misread it). Each migration has one text per
+ * backend where the dialects differ; most DDL is shared, using types both
+ * accept (TEXT, INTEGER, BIGINT, DOUBLE PRECISION).
+ *
+ * Tables (docs/STORE.md has the full description):
+ *   documents  one row per document id: metadata, text, content hash
+ *   sentences  the sentences that carry events, with byte offsets
+ *   events     one row per deduplicated event (cluster of mentions)
+ *   mentions   one row per coded event occurrence in a sentence: the
+ *              stable mention id, attribution, the full coder record (why)
+ *   actors     actor codes with every name seen for them
+ *   places     the places events were put at
+ *   queue      documents waiting for `sitrep worker` (version 3) */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char V1_COMMON[] =
+    "CREATE TABLE documents("
+    " doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL,"
+    " published TEXT, doc_date TEXT, date_source TEXT,"
+    " url TEXT, outlet TEXT, source_key TEXT NOT NULL, title TEXT, text TEXT NOT NULL,"
+    " num_sentences INTEGER NOT NULL, num_events INTEGER NOT NULL,"
+    " ingested_at TEXT NOT NULL);"
+    "CREATE TABLE sentences("
+    " doc_id TEXT NOT NULL, sent_no INTEGER NOT NULL,"
+    " start_off INTEGER NOT NULL, end_off INTEGER NOT NULL, text TEXT NOT NULL,"
+    " PRIMARY KEY(doc_id, sent_no));"
+    "CREATE TABLE events("
+    " event_id TEXT PRIMARY KEY, cluster_key TEXT NOT NULL, topic_key TEXT,"
+    " date TEXT, date_precision TEXT,"
+    " src_code TEXT, src_country TEXT, src_org TEXT, src_name TEXT,"
+    " tgt_code TEXT, tgt_country TEXT, tgt_org TEXT, tgt_name TEXT,"
+    " cameo TEXT NOT NULL, root TEXT NOT NULL, quad_class INTEGER,"
+    " goldstein DOUBLE PRECISION, plover TEXT, plover_mode TEXT,"
+    " negated INTEGER NOT NULL, modality TEXT NOT NULL, issues TEXT NOT NULL,"
+    " place_id TEXT, place_name TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION,"
+    " place_country TEXT, admin1 TEXT, place_precision TEXT,"
+    " num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,"
+    " num_sources INTEGER NOT NULL,"
+    " first_doc TEXT NOT NULL, first_sent INTEGER NOT NULL);"
+    "CREATE INDEX events_date ON events(date, event_id);"
+    "CREATE INDEX events_cluster ON events(cluster_key, date);"
+    "CREATE INDEX events_topic ON events(topic_key, date);"
+    "CREATE INDEX events_src ON events(src_country, date);"
+    "CREATE INDEX events_tgt ON events(tgt_country, date);"
+    "CREATE INDEX events_cameo ON events(cameo, date);"
+    "CREATE INDEX events_lat ON events(lat, lon);"
+    "CREATE TABLE mentions("
+    " mention_id TEXT PRIMARY KEY, event_id TEXT NOT NULL,"
+    " doc_id TEXT NOT NULL, sent_no INTEGER NOT NULL, ord INTEGER NOT NULL,"
+    " src_name TEXT, tgt_name TEXT, modality TEXT NOT NULL, negated INTEGER NOT NULL,"
+    " attr_by TEXT, attr_anonymous INTEGER, attr_verb TEXT,"
+    " date TEXT, date_precision TEXT, record TEXT NOT NULL);"
+    "CREATE INDEX mentions_event ON mentions(event_id);"
+    "CREATE INDEX mentions_doc ON mentions(doc_id);"
+    "CREATE TABLE actors("
+    " code TEXT NOT NULL, name TEXT NOT NULL, country TEXT, org TEXT,"
+    " PRIMARY KEY(code, name));"
+    "CREATE TABLE places("
+    " place_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " lat DOUBLE PRECISION, lon DOUBLE PRECISION, country TEXT, admin1 TEXT);";
+
+/* Version 2: full-text search over the sentences that carry events.
+ * SQLite: an FTS5 index that reads its text from sentences (external
+ * content, kept in step by triggers; 'rebuild' indexes rows stored by
+ * version 1). PostgreSQL: a GIN index over the English text search vector,
+ * which the query repeats verbatim so the planner uses it. */
+static const char V2_SQLITE[] =
+    "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences',"
+    " content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN"
+    " INSERT INTO sentences_fts(rowid, text) VALUES (new.rowid, new.text); END;"
+    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN"
+    " INSERT INTO sentences_fts(sentences_fts, rowid, text)"
+    " VALUES ('delete', old.rowid, old.text); END;"
+    "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild');";
+static const char V2_PG[] =
+    "CREATE INDEX sentences_fts ON sentences USING gin (to_tsvector('english', text));";
+
+/* Version 3: the work queue of `sitrep ingest --queue` / `sitrep worker`. */
+static const char V3_COMMON[] =
+    "CREATE TABLE queue("
+    " doc_id TEXT PRIMARY KEY, text TEXT NOT NULL, published TEXT, url TEXT,"
+    " outlet TEXT, title TEXT, enqueued_at TEXT NOT NULL);";
+
+static const struct {
+    int version;
+    const char *sqlite, *pg; /* NULL: use the other one */
+    const char *what;
+} MIGRATIONS[] = {
+    {1, V1_COMMON, NULL, "documents, sentences, events, mentions, actors, places"},
+    {2, V2_SQLITE, V2_PG, "full-text search over sentences"},
+    {3, V3_COMMON, NULL, "work queue"},
+};
+
+static int read_version(sr_db *db, int *version, int *has_meta, sr_err *err)
+{
+    *version = 0;
+    *has_meta = 0;
+    const char *probe = sr_db_kind(db) == SR_DB_PG
+        ? "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sitrep_meta'"
+          " AND table_schema = current_schema()"
+        : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sitrep_meta'";
+    sr_stmt *st;
+    int rc = sr_db_prepare(db, probe, &st, err);
+    if (rc)
+        return rc;
+    rc = sr_stmt_step(st, err);
+    if (rc == SR_OK)
+        *has_meta = sr_stmt_int(st, 0) > 0;
+    sr_stmt_free(st);
+    if (rc != SR_OK)
+        return rc;
+    if (!*has_meta)
+        return SR_OK;
+    rc = sr_db_prepare(db, "SELECT value FROM sitrep_meta WHERE key = 'schema_version'", &st, err);
+    if (rc)
+        return rc;
+    rc = sr_stmt_step(st, err);
+    if (rc == SR_OK)
+        *version = atoi(sr_stmt_text(st, 0) ? sr_stmt_text(st, 0) : "0");
+    sr_stmt_free(st);
+    return rc == SR_DONE || rc == SR_OK ? SR_OK : rc;
+}
+
+/* An existing database with tables but no sitrep_meta is someone else's. */
+static int foreign_tables(sr_db *db, sr_err *err, int *n)
+{
+    const char *sql = sr_db_kind(db) == SR_DB_PG
+        ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        : "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
+    sr_stmt *st;
+    int rc = sr_db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    rc = sr_stmt_step(st, err);
+    *n = rc == SR_OK ? (int)sr_stmt_int(st, 0) : 0;
+    sr_stmt_free(st);
+    return rc == SR_OK ? SR_OK : rc;
+}
+
+int sr_schema_migrate(sr_db *db, int readonly, int *version, sr_err *err)
+{
+    int have, has_meta;
+    int rc = read_version(db, &have, &has_meta, err);
+    if (rc)
+        return rc;
+    if (!has_meta) {
+        int n;
+        if ((rc = foreign_tables(db, err, &n)))
+            return rc;
+        if (n > 0)
+            return sr_err_set(err, SR_IO, sr_db_name(db), 0,
+                              "holds %d tables but is not a sitrep store (no sitrep_meta table)", n);
+    }
+    int want = SR_SCHEMA_VERSION;
+    const char *env = getenv("SITREP_SCHEMA_VERSION");
+    if (env && atoi(env) >= 1 && atoi(env) < want)
+        want = atoi(env);
+    if (have > SR_SCHEMA_VERSION)
+        return sr_err_set(err, SR_IO, sr_db_name(db), 0,
+                          "store has schema version %d, newer than this sitrep understands (%d): "
+                          "upgrade sitrep (%s) to read it", have, SR_SCHEMA_VERSION, SR_VERSION);
+    *version = have;
+    if (have >= want)
+        return SR_OK;
+    if (readonly) {
+        if (have == 0)
+            return sr_err_set(err, SR_IO, sr_db_name(db), 0, "not a sitrep store (empty database)");
+        /* an older store can still be read: queries check the version */
+        return SR_OK;
+    }
+    if ((rc = sr_db_begin(db, err)))
+        return rc;
+    /* re-read under the write lock: another process may have migrated */
+    if ((rc = read_version(db, &have, &has_meta, err)))
+        goto fail;
+    if (!has_meta &&
+        (rc = sr_db_exec(db, "CREATE TABLE sitrep_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                             "INSERT INTO sitrep_meta VALUES ('schema_version', '0');", err)))
+        goto fail;
+    for (size_t i = 0; i < SR_ARRAY_LEN(MIGRATIONS); i++) {
+        int v = MIGRATIONS[i].version;
+        if (v <= have || v > want)
+            continue;
+        const char *sql = sr_db_kind(db) == SR_DB_PG && MIGRATIONS[i].pg ? MIGRATIONS[i].pg
+                                                                          : MIGRATIONS[i].sqlite;
+        if ((rc = sr_db_exec(db, sql, err))) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            sr_err_set(err, rc, sr_db_name(db), 0, "migration to schema version %d (%s) failed: %s",
+                       v, MIGRATIONS[i].what, why);
+            goto fail;
+        }
+        char set[96];
+        snprintf(set, sizeof set, "UPDATE sitrep_meta SET value = '%d' WHERE key = 'schema_version'", v);
+        if ((rc = sr_db_exec(db, set, err)))
+            goto fail;
+        have = v;
+    }
+    if ((rc = sr_db_commit(db, err)))
+        goto fail;
+    *version = have;
+    return SR_OK;
+fail:
+    sr_db_rollback(db);
+    return rc;
+}

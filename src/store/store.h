@@ -1,0 +1,34 @@
+/* store.h — the store's internal interface, shared by its files:
+ *
+ *   db.c, db_sqlite.c, db_pg.c   the SQL driver (db.h)
+ *   schema.c    versioned schema, migrations applied on open
+ *   store.c     sr_store_open/close, ingest (sr_store_put), duplicate
+ *               clustering, the work queue (enqueue/claim)
+ *   query.c     filters -> parameterised SQL, event rows, show, stats
+ *
+ * The public API is in include/sitrep.h (sr_store_*). */
+#ifndef SR_STORE_H
+#define SR_STORE_H
+
+#include "db.h"
+
+/* The newest schema this build knows (schema.c). */
+#define SR_SCHEMA_VERSION 3
+
+/* Brings db to the newest schema version (or to $SITREP_SCHEMA_VERSION, a
+ * testing aid to create older stores). Creates the schema in an empty
+ * database; refuses a database written by a newer sitrep. */
+int sr_schema_migrate(sr_db *db, int readonly, int *version, sr_err *err);
+
+struct sr_store {
+    sr_db *db;
+    int version;           /* schema version after migration */
+    int readonly;
+    int in_batch;          /* inside sr_store_begin .. commit */
+    /* prepared statements for ingest, made on first use */
+    sr_stmt *st[24];
+    /* actor names and places already stored by this connection */
+    struct sr_seen *seen;
+};
+
+#endif
