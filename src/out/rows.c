@@ -418,6 +418,9 @@ static void json_row(sr_buf *b, const sr_event_row *r)
     json_str(b, r->attr_by);
     sr_buf_puts(b, ",\"ingested_at\":");
     json_str(b, r->ingested_at);
+    /* pass to --after (sr_query.after) for the page after this row */
+    sr_buf_puts(b, ",\"cursor\":");
+    json_str(b, r->cursor);
     sr_buf_puts(b, "}\n");
 }
 

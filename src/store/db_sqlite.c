@@ -12,10 +12,39 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* $SITREP_SQL_PROFILE=1: time spent in each statement, printed on close
+ * (a developer's aid for tuning ingest and queries). */
+typedef struct {
+    char *sql;
+    uint64_t ns, runs;
+} sq_prof;
+
 typedef struct {
     struct sr_db base;
     sqlite3 *h;
+    sq_prof *prof;
+    size_t nprof, capprof;
 } sq_db;
+
+static int sq_trace(unsigned type, void *ud, void *p, void *x)
+{
+    sq_db *db = ud;
+    if (type != SQLITE_TRACE_PROFILE)
+        return 0;
+    const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+    if (!sql)
+        return 0;
+    size_t i = 0;
+    while (i < db->nprof && strcmp(db->prof[i].sql, sql))
+        i++;
+    if (i == db->nprof) {
+        SR_GROW(db->prof, db->capprof, db->nprof + 1);
+        db->prof[db->nprof++] = (sq_prof){sr_xstrdup(sql), 0, 0};
+    }
+    db->prof[i].ns += *(sqlite3_int64 *)x;
+    db->prof[i].runs++;
+    return 0;
+}
 
 typedef struct {
     struct sr_stmt base;
@@ -55,7 +84,14 @@ static int sq_fail(sr_db *db, int rc, sr_err *err)
 
 static void sq_close(sr_db *db)
 {
-    sqlite3_close_v2(SQ(db)->h);
+    sq_db *q = SQ(db);
+    for (size_t i = 0; i < q->nprof; i++) {
+        fprintf(stderr, "sql-profile %8.3f s %9llu runs  %.100s\n", (double)q->prof[i].ns / 1e9,
+                (unsigned long long)q->prof[i].runs, q->prof[i].sql);
+        free(q->prof[i].sql);
+    }
+    free(q->prof);
+    sqlite3_close_v2(q->h);
     free(db);
 }
 
@@ -166,14 +202,20 @@ int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)
         return err ? err->code : SR_IO;
     }
     sqlite3_extended_result_codes(db->h, 1);
-    sqlite3_busy_timeout(db->h, 10000);
+    const char *prof = getenv("SITREP_SQL_PROFILE");
+    if (prof && *prof && *prof != '0')
+        sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, sq_trace, db);
+    /* how long to wait for another writer: $SITREP_LOCK_TIMEOUT_MS, 10 s */
+    const char *lt = getenv("SITREP_LOCK_TIMEOUT_MS");
+    sqlite3_busy_timeout(db->h, lt && atoi(lt) >= 0 ? atoi(lt) : 10000);
     /* Reading the header here turns "not a database" into an error now
      * rather than at the first query. */
     rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     if (rc == SQLITE_OK && !ro)
         rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db->h, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+        rc = sqlite3_exec(db->h, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
+                                        " PRAGMA wal_autocheckpoint=16384;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         sq_fail(&db->base, rc, err);
         sq_close(&db->base);

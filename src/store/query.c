@@ -453,6 +453,12 @@ out:
 
 /* ---- one event ---- */
 
+static json_t *jstr(const sr_stmt *s, int col)
+{
+    const char *v = sr_stmt_text(s, col);
+    return v ? json_string(v) : json_null();
+}
+
 typedef struct {
     char *json;
     size_t len;
@@ -511,27 +517,45 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
         return sr_err_set(err, SR_PARSE, sr_db_name(st->db), 0, "event %s: cannot format", event_id);
     json_t *mentions = json_array();
     rc = sr_db_prepare(st->db,
-                       "SELECT m.mention_id, m.record, d.outlet, d.url, d.title, d.published"
+                       "SELECT m.mention_id, m.doc_id, d.outlet, d.url, d.title, d.published,"
+                       " s.text, s.start_off, s.end_off, m.cameo, m.src_code, m.src_name,"
+                       " m.tgt_code, m.tgt_name, m.modality, m.negated, m.attr_by,"
+                       " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why"
                        " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
+                       " LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.sent_no = m.sent_no"
                        " WHERE m.event_id = ? ORDER BY m.doc_id, m.ord",
                        &s, err);
     if (rc == SR_OK) {
         sr_stmt_bind_text(s, 1, event_id);
         while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-            const char *rec = sr_stmt_text(s, 1);
-            json_t *m = rec ? json_loads(rec, 0, NULL) : NULL;
-            if (!m)
-                m = json_object();
-            json_t *out = json_object();
-            json_object_set_new(out, "mention_id", json_string(sr_stmt_text(s, 0)));
-            static const char *const META[] = {"outlet", "url", "title", "published"};
-            for (int k = 0; k < 4; k++) {
-                const char *v = sr_stmt_text(s, 2 + k);
-                json_object_set_new(out, META[k], v ? json_string(v) : json_null());
-            }
-            json_object_update(out, m);
-            json_decref(m);
-            json_array_append_new(mentions, out);
+            json_t *m = json_object();
+            static const char *const K[] = {"mention_id", "doc", "outlet", "url", "title",
+                                            "published", "sentence"};
+            for (int k = 0; k < 7; k++)
+                json_object_set_new(m, K[k], jstr(s, k));
+            json_object_set_new(m, "offset", json_pack("[II]", (json_int_t)sr_stmt_int(s, 7),
+                                                       (json_int_t)sr_stmt_int(s, 8)));
+            json_object_set_new(m, "cameo", jstr(s, 9));
+            json_object_set_new(m, "source", json_pack("{s:o,s:o}", "code", jstr(s, 10), "name",
+                                                       jstr(s, 11)));
+            json_object_set_new(m, "target",
+                                sr_stmt_isnull(s, 12) && sr_stmt_isnull(s, 13)
+                                    ? json_null()
+                                    : json_pack("{s:o,s:o}", "code", jstr(s, 12), "name",
+                                                jstr(s, 13)));
+            json_object_set_new(m, "modality", jstr(s, 14));
+            json_object_set_new(m, "negated", json_boolean(sr_stmt_int(s, 15)));
+            json_object_set_new(m, "attribution",
+                                sr_stmt_isnull(s, 16)
+                                    ? json_null()
+                                    : json_pack("{s:o,s:b,s:o}", "by", jstr(s, 16), "anonymous",
+                                                (int)sr_stmt_int(s, 17), "verb", jstr(s, 18)));
+            json_object_set_new(m, "date", jstr(s, 19));
+            json_object_set_new(m, "date_precision", jstr(s, 20));
+            const char *why = sr_stmt_text(s, 21);
+            json_t *wj = why ? json_loads(why, 0, NULL) : NULL;
+            json_object_set_new(m, "why", wj ? wj : json_array());
+            json_array_append_new(mentions, m);
         }
         sr_stmt_free(s);
         if (rc == SR_DONE)

@@ -13,7 +13,7 @@
  *   sentences  the sentences that carry events, with byte offsets
  *   events     one row per deduplicated event (cluster of mentions)
  *   mentions   one row per coded event occurrence in a sentence: the
- *              stable mention id, attribution, the full coder record (why)
+ *              stable mention id, what was coded there, attribution, why
  *   actors     actor codes with every name seen for them
  *   places     the places events were put at
  *   queue      documents waiting for `sitrep worker` (version 3) */
@@ -49,17 +49,16 @@ static const char V1_COMMON[] =
     "CREATE INDEX events_date ON events(date, event_id);"
     "CREATE INDEX events_cluster ON events(cluster_key, date);"
     "CREATE INDEX events_topic ON events(topic_key, date);"
-    "CREATE INDEX events_src ON events(src_country, date);"
-    "CREATE INDEX events_tgt ON events(tgt_country, date);"
-    "CREATE INDEX events_cameo ON events(cameo, date);"
     "CREATE INDEX events_lat ON events(lat, lon);"
     "CREATE TABLE mentions("
     " mention_id TEXT PRIMARY KEY, event_id TEXT NOT NULL,"
-    " doc_id TEXT NOT NULL, sent_no INTEGER NOT NULL, ord INTEGER NOT NULL,"
-    " src_name TEXT, tgt_name TEXT, modality TEXT NOT NULL, negated INTEGER NOT NULL,"
+    " doc_id TEXT NOT NULL, source_key TEXT NOT NULL, sent_no INTEGER NOT NULL,"
+    " ord INTEGER NOT NULL, src_name TEXT, tgt_name TEXT, modality TEXT NOT NULL,"
+    " negated INTEGER NOT NULL,"
     " attr_by TEXT, attr_anonymous INTEGER, attr_verb TEXT,"
-    " date TEXT, date_precision TEXT, record TEXT NOT NULL);"
-    "CREATE INDEX mentions_event ON mentions(event_id);"
+    " cameo TEXT NOT NULL, src_code TEXT, tgt_code TEXT,"
+    " date TEXT, date_precision TEXT, why TEXT NOT NULL);"
+    "CREATE INDEX mentions_event ON mentions(event_id, source_key, doc_id);"
     "CREATE INDEX mentions_doc ON mentions(doc_id);"
     "CREATE TABLE actors("
     " code TEXT NOT NULL, name TEXT NOT NULL, country TEXT, org TEXT,"
@@ -70,18 +69,23 @@ static const char V1_COMMON[] =
 
 /* Version 2: full-text search over the sentences that carry events.
  * SQLite: an FTS5 index that reads its text from sentences (external
- * content, kept in step by triggers; 'rebuild' indexes rows stored by
- * version 1). PostgreSQL: a GIN index over the English text search vector,
- * which the query repeats verbatim so the planner uses it. */
+ * content). Rows are indexed in bulk when a batch commits (store.c,
+ * fts_sync), not by an insert trigger: FTS5 flushes its pending terms at
+ * the start of every statement that writes to it, and one flush per
+ * sentence made ingest four times slower. sitrep_meta('fts_rowid') is the
+ * highest sentences rowid indexed; a deleted sentence leaves the index
+ * through the trigger. PostgreSQL: a GIN index over the English text
+ * search vector, which the query repeats verbatim so the planner uses it. */
 static const char V2_SQLITE[] =
     "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences',"
     " content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');"
-    "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN"
-    " INSERT INTO sentences_fts(rowid, text) VALUES (new.rowid, new.text); END;"
-    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN"
-    " INSERT INTO sentences_fts(sentences_fts, rowid, text)"
-    " VALUES ('delete', old.rowid, old.text); END;"
-    "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild');";
+    "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild');"
+    "INSERT INTO sitrep_meta VALUES ('fts_rowid',"
+    " CAST((SELECT COALESCE(max(rowid), 0) FROM sentences) AS TEXT));"
+    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences"
+    " WHEN old.rowid <= (SELECT CAST(value AS INTEGER) FROM sitrep_meta WHERE key = 'fts_rowid')"
+    " BEGIN INSERT INTO sentences_fts(sentences_fts, rowid, text)"
+    " VALUES ('delete', old.rowid, old.text); END;";
 static const char V2_PG[] =
     "CREATE INDEX sentences_fts ON sentences USING gin (to_tsvector('english', text));";
 

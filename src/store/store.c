@@ -3,8 +3,8 @@
  *
  * Ingest stores, per document, in one transaction: the document (text,
  * metadata, content hash), the sentences that carry events, one mention per
- * coded event (with the coder's full JSON record, so every stored event
- * keeps its why), and the event each mention belongs to.
+ * coded event (what was coded there and the coder's why, so every stored
+ * event keeps its explanation), and the event each mention belongs to.
  *
  * Duplicate reporting. The same event is told by several outlets, in other
  * words, and an article repeats its own sentences in a summary. Mentions
@@ -153,12 +153,34 @@ int sr_store_begin(sr_store *st, sr_err *err)
     return rc;
 }
 
+/* SQLite: indexes the sentences stored since the last sync for full-text
+ * search, in one statement (schema.c says why not per row). */
+static int fts_sync(sr_store *st, sr_err *err)
+{
+    if (sr_db_kind(st->db) != SR_DB_SQLITE || st->version < 2 || !st->fts_dirty)
+        return SR_OK;
+    st->fts_dirty = 0;
+    return sr_db_exec(st->db,
+                      "INSERT INTO sentences_fts(rowid, text) SELECT rowid, text FROM sentences"
+                      " WHERE rowid > (SELECT CAST(value AS INTEGER) FROM sitrep_meta"
+                      " WHERE key = 'fts_rowid');"
+                      "UPDATE sitrep_meta SET value ="
+                      " CAST((SELECT COALESCE(max(rowid), 0) FROM sentences) AS TEXT)"
+                      " WHERE key = 'fts_rowid';",
+                      err);
+}
+
 int sr_store_commit(sr_store *st, sr_err *err)
 {
     if (!st->in_batch)
         return SR_OK;
+    int rc = fts_sync(st, err);
+    if (rc) {
+        sr_store_rollback(st);
+        return rc;
+    }
     st->in_batch = 0;
-    int rc = sr_db_commit(st->db, err);
+    rc = sr_db_commit(st->db, err);
     if (rc)
         sr_db_rollback(st->db);
     return rc;
@@ -169,6 +191,7 @@ void sr_store_rollback(sr_store *st)
     if (st->in_batch)
         sr_db_rollback(st->db);
     st->in_batch = 0;
+    st->fts_dirty = 0;
 }
 
 /* ---- prepared statements ---- */
@@ -176,7 +199,7 @@ void sr_store_rollback(sr_store *st)
 enum {
     Q_DOC_HASH, Q_DOC_EVENTS, Q_DEL_MENTIONS, Q_DEL_SENTENCES, Q_DEL_DOC, Q_INS_DOC,
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_INS_MENTION,
-    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_DEL_EMPTY, Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_COUNT
+    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_SEEN_IN, Q_BUMP, Q_DEL_EMPTY, Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -209,21 +232,26 @@ static const char *const SQL[Q_COUNT] = {
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)"
         " ON CONFLICT (event_id) DO NOTHING",
     [Q_INS_MENTION] =
-        "INSERT INTO mentions(mention_id, event_id, doc_id, sent_no, ord, src_name, tgt_name,"
-        " modality, negated, attr_by, attr_anonymous, attr_verb, date, date_precision, record)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO mentions(mention_id, event_id, doc_id, source_key, sent_no, ord, src_name,"
+        " tgt_name, modality, negated, attr_by, attr_anonymous, attr_verb, cameo, src_code,"
+        " tgt_code, date, date_precision, why) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [Q_RECOUNT] =
         "UPDATE events SET"
         " num_mentions = (SELECT count(*) FROM mentions m WHERE m.event_id = events.event_id),"
         " num_articles = (SELECT count(DISTINCT m.doc_id) FROM mentions m"
         "   WHERE m.event_id = events.event_id),"
-        " num_sources = (SELECT count(DISTINCT d.source_key) FROM mentions m"
-        "   JOIN documents d ON d.doc_id = m.doc_id WHERE m.event_id = events.event_id),"
+        " num_sources = (SELECT count(DISTINCT m.source_key) FROM mentions m"
+        "   WHERE m.event_id = events.event_id),"
         " first_doc = COALESCE((SELECT m.doc_id FROM mentions m WHERE m.event_id = events.event_id"
         "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_doc),"
         " first_sent = COALESCE((SELECT m.sent_no FROM mentions m WHERE m.event_id = events.event_id"
         "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_sent)"
         " WHERE event_id = ?",
+    [Q_SEEN_IN] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?),"
+                  " EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?"
+                  " AND doc_id = ?)",
+    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
+               " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE event_id = ?",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE event_id = ? AND num_mentions = 0",
     [Q_INS_ACTOR] = "INSERT INTO actors(code, name, country, org) VALUES (?,?,?,?)"
                     " ON CONFLICT (code, name) DO NOTHING",
@@ -548,7 +576,7 @@ static int insert_event(sr_store *st, const sr_events *ev, const sr_event *e, co
 }
 
 static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const char *hash,
-                     idlist *touched, sr_err *err)
+                     sr_err *err)
 {
     sr_stmt *s;
     int rc;
@@ -602,6 +630,7 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             span(s, 5, ev, e->sstart, e->send);
             if ((rc = run(s, err)))
                 goto out;
+            st->fts_dirty = 1;
         }
         char pid[32];
         place_id(e, pid);
@@ -652,7 +681,28 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             (rc = find_topic(st, topic, e, e->has_tgt ? principal(&e->tgt) : "", issues, eid, err)))
             goto out;
         if (eid[0]) {
-            idlist_add(touched, eid);
+            /* counts are kept up to date as mentions arrive: recounting a
+             * large cluster for every new mention would be quadratic */
+            if ((rc = stmt(st, Q_SEEN_IN, &s, err)))
+                goto out;
+            sr_stmt_bind_text(s, 1, eid);
+            sr_stmt_bind_text(s, 2, skey);
+            sr_stmt_bind_text(s, 3, eid);
+            sr_stmt_bind_text(s, 4, skey);
+            sr_stmt_bind_text(s, 5, doc->id);
+            if ((rc = sr_stmt_step(s, err)) != SR_OK) {
+                sr_stmt_reset(s);
+                goto out;
+            }
+            int64_t new_source = !sr_stmt_int(s, 0), new_article = !sr_stmt_int(s, 1);
+            sr_stmt_reset(s);
+            if ((rc = stmt(st, Q_BUMP, &s, err)))
+                goto out;
+            sr_stmt_bind_int(s, 1, new_article);
+            sr_stmt_bind_int(s, 2, new_source);
+            sr_stmt_bind_text(s, 3, eid);
+            if ((rc = run(s, err)))
+                goto out;
         } else {
             snprintf(eid, sizeof eid, "%s", mid);
             if ((rc = insert_event(st, ev, e, eid, key, topic[0] ? topic : NULL, pid, issues,
@@ -665,6 +715,7 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         sr_stmt_bind_text(s, k++, mid);
         sr_stmt_bind_text(s, k++, eid);
         sr_stmt_bind_text(s, k++, doc->id);
+        sr_stmt_bind_text(s, k++, skey);
         sr_stmt_bind_int(s, k++, e->sent);
         sr_stmt_bind_int(s, k++, (int64_t)i);
         span(s, k++, ev, e->src.start, e->src.end);
@@ -683,9 +734,26 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             sr_stmt_bind_null(s, k++);
             sr_stmt_bind_null(s, k++);
         }
+        sr_stmt_bind_text(s, k++, e->code);
+        sr_stmt_bind_text(s, k++, nz(e->src.code));
+        sr_stmt_bind_text(s, k++, e->has_tgt ? nz(e->tgt.code) : NULL);
         sr_stmt_bind_text(s, k++, nz(e->date));
         sr_stmt_bind_text(s, k++, e->date_precision);
-        sr_stmt_bind_textn(s, k++, line, llen);
+        {
+            /* the coder's why array: its record's last key. A quote inside
+             * a string value is escaped, so the first match is the key. */
+            static const char KEY[] = ",\"why\":";
+            const char *w = NULL;
+            for (size_t at = 0; !w && at + sizeof KEY - 1 <= llen; at++)
+                if (line[at] == ',' && !memcmp(line + at, KEY, sizeof KEY - 1))
+                    w = line + at;
+            if (w && llen >= 2 && line[llen - 1] == '}') {
+                w += sizeof KEY - 1;
+                sr_stmt_bind_textn(s, k++, w, (size_t)(line + llen - 1 - w));
+            } else {
+                sr_stmt_bind_text(s, k++, "[]");
+            }
+        }
         if ((rc = run(s, err)))
             goto out;
         if ((rc = put_actor_name(st, ev, &e->src, err)) ||
@@ -781,13 +849,22 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
             if ((rc = run(s, err)))
                 goto fail;
         }
+        /* deleting the newest sentences frees their rowids for reuse: keep
+         * the full-text mark below them so the reused rowids get indexed */
+        if (sr_db_kind(st->db) == SR_DB_SQLITE && st->version >= 2 &&
+            (rc = sr_db_exec(st->db,
+                             "UPDATE sitrep_meta SET value = CAST(min(CAST(value AS INTEGER),"
+                             " (SELECT COALESCE(max(rowid), 0) FROM sentences)) AS TEXT)"
+                             " WHERE key = 'fts_rowid'",
+                             err)))
+            goto fail;
     } else if (rc != SR_DONE) {
         sr_stmt_reset(s);
         goto fail;
     } else {
         sr_stmt_reset(s);
     }
-    if ((rc = store_doc(st, doc, ev, hash, &touched, err)) || (rc = recount(st, &touched, err)))
+    if ((rc = store_doc(st, doc, ev, hash, err)) || (rc = recount(st, &touched, err)))
         goto fail;
     free(touched.id);
     if (own && (rc = sr_store_commit(st, err)))

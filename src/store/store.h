@@ -25,6 +25,7 @@ struct sr_store {
     int version;           /* schema version after migration */
     int readonly;
     int in_batch;          /* inside sr_store_begin .. commit */
+    int fts_dirty;         /* sentences stored but not yet in the FTS index */
     /* prepared statements for ingest, made on first use */
     sr_stmt *st[24];
     /* actor names and places already stored by this connection */

@@ -240,7 +240,7 @@ static const char *const JSON_KEYS[] = {
     "event_id", "date", "date_precision", "source", "target", "cameo", "root", "quad_class",
     "goldstein", "plover", "plover_mode", "negated", "modality", "issues", "location",
     "num_mentions", "num_articles", "num_sources", "doc", "sentence", "outlet", "url",
-    "attribution", "ingested_at"};
+    "attribution", "ingested_at", "cursor"};
 
 static void assert_key_order(const char *line, json_t *obj)
 {
@@ -299,6 +299,7 @@ static void test_jsonl(void **state)
     assert_int_equal(json_integer_value(json_object_get(o[0], "num_mentions")), 3);
     assert_true(json_is_null(json_object_get(o[0], "attribution")));
     assert_string_equal(jstr(o[0], "ingested_at", NULL), "2026-11-25T18:32:56Z");
+    assert_string_equal(jstr(o[0], "cursor", NULL), "c1");
     /* hostile: escaped, repaired, nothing lost */
     assert_string_equal(jstr(o[1], "sentence", NULL), HOSTILE_SENTENCE_FIXED);
     assert_string_equal(jstr(o[1], "source", "name"), "українські\nсили");
@@ -701,7 +702,7 @@ static void test_random_bytes(void **state)
                     json_t *o = json_loads(lines[i], 0, &je);
                     if (!o)
                         fail_msg("line %zu: %s", i + 1, je.text);
-                    assert_int_equal(json_object_size(o), 24);
+                    assert_int_equal(json_object_size(o), 25);
                     json_decref(o);
                 } else if (formats[k][0] == 'g') {
                     char *f[70];
