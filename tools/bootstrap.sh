@@ -17,7 +17,10 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
               libjansson-dev libyajl-dev libxml2-dev libutf8proc-dev libcmocka-dev
-              python3 iso-codes)
+              libsqlite3-dev libpq-dev python3 iso-codes)
+# The test command also runs the store's tests against a real PostgreSQL
+# server (a throwaway cluster on a loopback port, tools/pg_test_cluster.sh).
+[ "$mode" = test ] && APT_PACKAGES+=(postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -55,8 +58,27 @@ run)
     build/sitrep code examples/ >"$out"
     say "coded $(wc -l <"$out") events from examples/ into $out"
     head -n 3 "$out"
+    db=build/examples.db
+    build/sitrep ingest --db "$db" examples/
+    say "stored in $db; the newest events (sitrep events --db $db):"
+    build/sitrep events --db "$db" --format table --limit 12
+    build/sitrep stats --db "$db" --by root --limit 5
     ;;
 test)
+    # a throwaway PostgreSQL server for the store's tests, stopped on exit
+    if [ -z "${SITREP_TEST_PG:-}" ]; then
+        # under /tmp: the server runs as the postgres user, who may not
+        # reach a checkout under /root
+        pgdir=$(mktemp -d /tmp/sitrep-pg.XXXXXX)
+        chmod 755 "$pgdir"
+        if SITREP_TEST_PG=$(bash tools/pg_test_cluster.sh start "$pgdir/data" 54329); then
+            export SITREP_TEST_PG
+            trap 'bash tools/pg_test_cluster.sh stop "$pgdir/data" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+            say "PostgreSQL for the tests at $SITREP_TEST_PG"
+        else
+            say "could not start PostgreSQL: its tests will skip"
+        fi
+    fi
     (cd build && ctest --output-on-failure -j"$jobs")
     say "building with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
     CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSR_SANITIZE=ON >/dev/null
