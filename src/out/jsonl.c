@@ -199,6 +199,49 @@ static void put_place(sr_buf *b, const sr_place *p)
     sr_buf_putc(b, '}');
 }
 
+/* The why array of one event: the verb pattern, negation, modality and
+ * attribution words, and each actor dictionary line used. The store keeps
+ * this array with every mention (src/store/store.c). */
+void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
+{
+    sr_buf_putc(b, '[');
+    int first = 1;
+    for (int i = 0; i < e->nwhy; i++) {
+        const sr_why_tok *w = &e->why[i];
+        sr_buf_puts(b, first ? "{\"role\":" : ",{\"role\":");
+        first = 0;
+        put_cstr(b, w->role);
+        sr_buf_puts(b, ",\"text\":");
+        put_span(b, ev, w->start, w->end);
+        put_offsets(b, ",\"offset\":", w->start, w->end);
+        if (w->file) {
+            sr_buf_puts(b, ",\"rule\":");
+            put_rule(b, ev, w->file, w->line);
+            sr_buf_puts(b, ",\"entry\":");
+            put_cstr(b, w->entry);
+        }
+        sr_buf_putc(b, '}');
+    }
+    const sr_actor_ref *refs[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
+    static const char *const roles[2] = {"source", "target"};
+    for (int r = 0; r < 2; r++) {
+        for (int k = 0; refs[r] && k < 3 && refs[r]->entry[k]; k++) {
+            const sr_actor_entry *a = refs[r]->entry[k];
+            sr_buf_puts(b, first ? "{\"role\":" : ",{\"role\":");
+            first = 0;
+            put_cstr(b, roles[r]);
+            sr_buf_puts(b, ",\"text\":");
+            put_cstr(b, a->phrase);
+            sr_buf_puts(b, ",\"rule\":");
+            put_rule(b, ev, a->file, a->line);
+            sr_buf_puts(b, ",\"entry\":");
+            put_cstr(b, a->code);
+            sr_buf_putc(b, '}');
+        }
+    }
+    sr_buf_putc(b, ']');
+}
+
 static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
 {
     const sr_cameo *cm = e->cameo;
@@ -265,42 +308,9 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
     sr_buf_puts(b, ",\"doc_date_source\":");
     put_cstr(b, ev->docdate_source);
 
-    sr_buf_puts(b, ",\"why\":[");
-    first = 1;
-    for (int i = 0; i < e->nwhy; i++) {
-        const sr_why_tok *w = &e->why[i];
-        sr_buf_puts(b, first ? "{\"role\":" : ",{\"role\":");
-        first = 0;
-        put_cstr(b, w->role);
-        sr_buf_puts(b, ",\"text\":");
-        put_span(b, ev, w->start, w->end);
-        put_offsets(b, ",\"offset\":", w->start, w->end);
-        if (w->file) {
-            sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev, w->file, w->line);
-            sr_buf_puts(b, ",\"entry\":");
-            put_cstr(b, w->entry);
-        }
-        sr_buf_putc(b, '}');
-    }
-    const sr_actor_ref *refs[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
-    static const char *const roles[2] = {"source", "target"};
-    for (int r = 0; r < 2; r++) {
-        for (int k = 0; refs[r] && k < 3 && refs[r]->entry[k]; k++) {
-            const sr_actor_entry *a = refs[r]->entry[k];
-            sr_buf_puts(b, first ? "{\"role\":" : ",{\"role\":");
-            first = 0;
-            put_cstr(b, roles[r]);
-            sr_buf_puts(b, ",\"text\":");
-            put_cstr(b, a->phrase);
-            sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev, a->file, a->line);
-            sr_buf_puts(b, ",\"entry\":");
-            put_cstr(b, a->code);
-            sr_buf_putc(b, '}');
-        }
-    }
-    sr_buf_puts(b, "]}\n");
+    sr_buf_puts(b, ",\"why\":");
+    sr_out_event_why(b, ev, e);
+    sr_buf_puts(b, "}\n");
 }
 
 int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len, sr_err *err)

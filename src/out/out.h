@@ -21,4 +21,8 @@ void sr_out_u64(sr_buf *b, uint64_t v);
  * half away from zero, never "-0.0"; "null" for NaN or |v| > 1e12. */
 void sr_out_fixed(sr_buf *b, double v, int decimals);
 
+/* Appends the `why` array of event e (docs/OUTPUT.md). */
+struct sr_event;
+void sr_out_event_why(sr_buf *b, const sr_events *ev, const struct sr_event *e);
+
 #endif

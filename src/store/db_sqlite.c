@@ -194,7 +194,9 @@ int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)
         free(db);
         return sr_err_set(err, SR_IO, path, 0, "no such database (run `sitrep ingest --db %s` first)", path);
     }
-    int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* a connection is used by one thread at a time: no per-call mutex */
+    int oflags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                 SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
     if (rc != SQLITE_OK) {
         sq_fail(&db->base, rc, err);
@@ -216,6 +218,28 @@ int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db->h, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
                                         " PRAGMA wal_autocheckpoint=16384;", NULL, NULL, NULL);
+    if (ro && ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)) {
+        /* A WAL database needs its -shm file, which a reader without write
+         * access to the directory cannot create: read it as an immutable
+         * snapshot instead (such a reader could not see new writes anyway
+         * without that file). */
+        sqlite3_close_v2(db->h);
+        db->h = NULL;
+        sr_buf uri = {0};
+        sr_buf_puts(&uri, "file:");
+        for (const char *p = path; *p; p++) {
+            if (*p == '?' || *p == '#' || *p == '%')
+                sr_buf_printf(&uri, "%%%02X", (unsigned char)*p);
+            else
+                sr_buf_putc(&uri, *p);
+        }
+        sr_buf_puts(&uri, "?immutable=1");
+        rc = sqlite3_open_v2(uri.p, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        sr_buf_free(&uri);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    }
     if (rc != SQLITE_OK) {
         sq_fail(&db->base, rc, err);
         sq_close(&db->base);

@@ -23,6 +23,7 @@
 #include "store.h"
 
 #include "../code/code.h"
+#include "../out/out.h"
 #include "../text/text.h"
 #include "../time/dates.h"
 
@@ -580,10 +581,7 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
 {
     sr_stmt *s;
     int rc;
-    char *jsonl = NULL;
-    size_t jlen = 0;
-    if ((rc = sr_events_to_jsonl(ev, &jsonl, &jlen, err)))
-        return rc;
+    sr_buf why = {0};
     char now[21], skey[256];
     now_utc(now);
     source_key(doc, skey, sizeof skey);
@@ -612,12 +610,9 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
     if ((rc = run(s, err)))
         goto out;
 
-    const char *line = jsonl;
     long last_sent = -1;
     for (size_t i = 0; i < ev->n; i++) {
         const sr_event *e = &ev->ev[i];
-        const char *nl = memchr(line, '\n', jlen - (size_t)(line - jsonl));
-        size_t llen = nl ? (size_t)(nl - line) : strlen(line);
         if ((long)e->sent != last_sent) {
             /* events come in sentence order: one row per sentence */
             last_sent = e->sent;
@@ -739,31 +734,18 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         sr_stmt_bind_text(s, k++, e->has_tgt ? nz(e->tgt.code) : NULL);
         sr_stmt_bind_text(s, k++, nz(e->date));
         sr_stmt_bind_text(s, k++, e->date_precision);
-        {
-            /* the coder's why array: its record's last key. A quote inside
-             * a string value is escaped, so the first match is the key. */
-            static const char KEY[] = ",\"why\":";
-            const char *w = NULL;
-            for (size_t at = 0; !w && at + sizeof KEY - 1 <= llen; at++)
-                if (line[at] == ',' && !memcmp(line + at, KEY, sizeof KEY - 1))
-                    w = line + at;
-            if (w && llen >= 2 && line[llen - 1] == '}') {
-                w += sizeof KEY - 1;
-                sr_stmt_bind_textn(s, k++, w, (size_t)(line + llen - 1 - w));
-            } else {
-                sr_stmt_bind_text(s, k++, "[]");
-            }
-        }
+        sr_buf_reset(&why);
+        sr_out_event_why(&why, ev, e);
+        sr_stmt_bind_textn(s, k++, why.p, why.n);
         if ((rc = run(s, err)))
             goto out;
         if ((rc = put_actor_name(st, ev, &e->src, err)) ||
             (e->has_tgt && (rc = put_actor_name(st, ev, &e->tgt, err))) ||
             (rc = put_place(st, e, pid, err)))
             goto out;
-        line = nl ? nl + 1 : line + llen;
     }
 out:
-    free(jsonl);
+    sr_buf_free(&why);
     return rc;
 }
 
@@ -945,6 +927,7 @@ int sr_store_claim(sr_store *st, size_t max, const sr_dict *dict, sr_doc ***docs
         sr_stmt_free(del);
         return rc;
     }
+    rc = SR_OK;
     for (size_t i = 0; i < *n; i++) {
         sr_stmt_reset(del);
         sr_stmt_bind_text(del, 1, (*docs)[i]->id);
