@@ -167,8 +167,8 @@ int cmd_ingest(int argc, char **argv)
     }
     sr_input *in;
     sr_err err = {0};
-    char msg[1200];
     if (sr_input_open(paths, npaths, dict, &in, &err)) {
+        char msg[1200];
         cli_error("%s", sr_err_format(&err, msg, sizeof msg));
         sr_store_close(c.st);
         sr_dict_free(dict);

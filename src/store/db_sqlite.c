@@ -49,7 +49,6 @@ static int sq_trace(unsigned type, void *ud, void *p, void *x)
 typedef struct {
     struct sr_stmt base;
     sqlite3_stmt *h;
-    int64_t changes;
 } sq_stmt;
 
 #define SQ(db) ((sq_db *)(db))
@@ -145,10 +144,8 @@ static int sq_step(sr_stmt *st, sr_err *err)
     int rc = sqlite3_step(SQS(st)->h);
     if (rc == SQLITE_ROW)
         return SR_OK;
-    if (rc == SQLITE_DONE) {
-        SQS(st)->changes = sqlite3_changes64(SQ(st->db)->h);
+    if (rc == SQLITE_DONE)
         return SR_DONE;
-    }
     return sq_fail(st->db, rc, err);
 }
 
@@ -169,7 +166,8 @@ static int sq_isnull(const sr_stmt *st, int c) { return sqlite3_column_type(SQS(
 static const char *sq_text(const sr_stmt *st, int c) { return (const char *)sqlite3_column_text(SQS(st)->h, c); }
 static int64_t sq_int(const sr_stmt *st, int c) { return sqlite3_column_int64(SQS(st)->h, c); }
 static double sq_double(const sr_stmt *st, int c) { return sqlite3_column_double(SQS(st)->h, c); }
-static int64_t sq_changes(const sr_stmt *st) { return SQS(st)->changes; }
+/* the connection's last change count: callers ask right after a step */
+static int64_t sq_changes(const sr_stmt *st) { return sqlite3_changes64(SQ(st->db)->h); }
 
 static const sr_db_ops SQ_OPS = {
     sq_close, sq_exec, sq_begin, sq_commit, sq_rollback, sq_prepare,

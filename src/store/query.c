@@ -221,7 +221,7 @@ static int build_where(sr_store *st, const sr_query *q, where *w)
     if (q->plover && *q->plover) {
         char up[32];
         size_t i = 0;
-        for (; q->plover[i] && i < sizeof up - 1; i++)
+        for (; i < sizeof up - 1 && q->plover[i]; i++)
             up[i] = (char)toupper((unsigned char)q->plover[i]);
         up[i] = 0;
         w_and(w, "e.plover = ?");
