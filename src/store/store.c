@@ -282,8 +282,6 @@ static int stmt(sr_store *st, int q, sr_stmt **out, sr_err *err)
 static int run(sr_stmt *s, sr_err *err)
 {
     int rc = sr_stmt_step(s, err);
-    int64_t changes = rc == SR_DONE ? sr_stmt_changes(s) : 0;
-    (void)changes;
     sr_stmt_reset(s);
     return rc == SR_DONE || rc == SR_OK ? SR_OK : rc;
 }
