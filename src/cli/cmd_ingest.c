@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char INGEST_HELP[] =
@@ -199,6 +200,21 @@ int cmd_ingest(int argc, char **argv)
     return p.bad_input ? EXIT_INPUT : EXIT_OK;
 }
 
+/* A deadlock or serialisation failure (PostgreSQL SQLSTATE 40P01, 40001):
+ * the transaction was aborted by the server and is worth trying again. */
+static int transient(const sr_err *err)
+{
+    return strstr(err->msg, "SQLSTATE 40P01") || strstr(err->msg, "SQLSTATE 40001");
+}
+
+static void backoff(int attempt)
+{
+    struct timespec ts = {0, (long)(10 + (rand() % 40) * attempt) * 1000000L};
+    if (ts.tv_nsec > 999999999L)
+        ts.tv_nsec = 999999999L;
+    nanosleep(&ts, NULL);
+}
+
 int cmd_worker(int argc, char **argv)
 {
     cli_read_opts o;
@@ -244,12 +260,20 @@ int cmd_worker(int argc, char **argv)
     size_t docs = 0, events = 0;
     sr_err err = {0};
     rc = EXIT_OK;
+    int retries = 0;
+    srand((unsigned)getpid()); /* workers back off by different amounts */
     for (;;) {
         sr_doc **claimed = NULL;
         size_t n = 0;
-        if (sr_store_begin(st, &err) || sr_store_claim(st, (size_t)batch, dict, &claimed, &n, &err))
+        if (sr_store_begin(st, &err) || sr_store_claim(st, (size_t)batch, dict, &claimed, &n, &err)) {
+            if (transient(&err) && retries++ < 20) {
+                sr_store_rollback(st);
+                backoff(retries);
+                continue;
+            }
             goto fail;
-        size_t i = 0;
+        }
+        size_t i = 0, batch_events = 0;
         for (; i < n; i++) {
             sr_events *ev = NULL;
             if (sr_code_doc(dict, claimed[i], o.flags, &ev, &err) ||
@@ -258,13 +282,25 @@ int cmd_worker(int argc, char **argv)
                 break;
             }
             events += sr_events_count(ev);
+            batch_events += sr_events_count(ev);
             sr_events_free(ev);
         }
         for (size_t k = 0; k < n; k++)
             sr_doc_free(claimed[k]);
         free(claimed);
-        if (i < n || sr_store_commit(st, &err))
+        if (i < n || sr_store_commit(st, &err)) {
+            /* two workers' batches touched the same rows in different
+             * orders and the server chose this one to abort: the batch
+             * rolls back whole, its documents return to the queue */
+            if (transient(&err) && retries++ < 20) {
+                sr_store_rollback(st);
+                events -= batch_events;
+                backoff(retries);
+                continue;
+            }
             goto fail;
+        }
+        retries = 0;
         docs += n;
         if (n == 0) {
             if (!follow)

@@ -9,6 +9,8 @@
  * hundred index entries, not the table. */
 #include "store.h"
 
+#include "../time/dates.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
@@ -125,8 +127,7 @@ static int valid_date(const char *s)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return 0;
-    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    return sr_date_parse_iso(s) != 0; /* a real calendar date: no February 30 */
 }
 
 /* Turns a user's words into an FTS5 query: each word or "quoted phrase"

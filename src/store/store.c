@@ -200,7 +200,7 @@ void sr_store_rollback(sr_store *st)
 enum {
     Q_DOC_HASH, Q_DOC_EVENTS, Q_DEL_MENTIONS, Q_DEL_SENTENCES, Q_DEL_DOC, Q_INS_DOC,
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_INS_MENTION,
-    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_SEEN_IN, Q_BUMP, Q_DEL_EMPTY, Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_COUNT
+    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_SEEN_IN, Q_BUMP, Q_LOCK, Q_DEL_EMPTY, Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -253,6 +253,7 @@ static const char *const SQL[Q_COUNT] = {
                   " AND doc_id = ?)",
     [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
                " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE event_id = ?",
+    [Q_LOCK] = "SELECT pg_advisory_xact_lock(?)",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE event_id = ? AND num_mentions = 0",
     [Q_INS_ACTOR] = "INSERT INTO actors(code, name, country, org) VALUES (?,?,?,?)"
                     " ON CONFLICT (code, name) DO NOTHING",
@@ -408,6 +409,22 @@ static int find_cluster(sr_store *st, const char *key, const sr_event *e, char i
     }
     sr_stmt_reset(s);
     return rc == SR_DONE ? SR_OK : rc;
+}
+
+/* PostgreSQL: a transaction-scoped advisory lock on a key (a no-op on
+ * SQLite, where the batch already holds the database's write lock). */
+static int pg_lock(sr_store *st, const char *key, sr_err *err)
+{
+    if (sr_db_kind(st->db) != SR_DB_PG)
+        return SR_OK;
+    sr_stmt *s;
+    int rc = stmt(st, Q_LOCK, &s, err);
+    if (rc)
+        return rc;
+    sr_stmt_bind_int(s, 1, (int64_t)fnv64s(14695981039346656037ull, key));
+    rc = sr_stmt_step(s, err);
+    sr_stmt_reset(s);
+    return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
 }
 
 /* Do two comma-separated issue lists share a tag? */
@@ -668,6 +685,11 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             snprintf(topic, sizeof topic, "%s|%.2s|%d|%s", principal(&e->src), e->code, e->negated,
                      mod_class(e->modality));
         char eid[17];
+        /* PostgreSQL workers run side by side: whoever looks for an event
+         * by a key holds that key until commit, so two workers never both
+         * miss and create the same event twice */
+        if ((rc = pg_lock(st, key, err)) || (topic[0] && (rc = pg_lock(st, topic, err))))
+            goto out;
         if ((rc = find_cluster(st, key, e, eid, err)))
             goto out;
         if (!eid[0] && topic[0] &&
@@ -675,7 +697,11 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             goto out;
         if (eid[0]) {
             /* counts are kept up to date as mentions arrive: recounting a
-             * large cluster for every new mention would be quadratic */
+             * large cluster for every new mention would be quadratic. The
+             * event's lock makes the check below see other workers'
+             * committed mentions of it. */
+            if ((rc = pg_lock(st, eid, err)))
+                goto out;
             if ((rc = stmt(st, Q_SEEN_IN, &s, err)))
                 goto out;
             sr_stmt_bind_text(s, 1, eid);
