@@ -15,7 +15,8 @@
 #                  (as slow as the PostgreSQL ingest itself, so off by default)
 #   --runs N       timed runs of each query (default 30)
 #   --build DIR    the build directory (default build); nothing is built here
-#   --keep         keep the SQLite stores (their directory is printed)
+#   --keep         keep the end-to-end SQLite store (its directory is printed)
+#                  and the PostgreSQL database
 #   --queries-only TARGET   only the query benchmark, on an existing store
 #                  (a SQLite file or a postgresql:// URL)
 #
