@@ -194,7 +194,6 @@ SR_API int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, in
 SR_API int sr_store_enqueue(sr_store *st, const sr_doc *doc, sr_err *err);
 SR_API int sr_store_claim(sr_store *st, size_t max, const sr_dict *dict, sr_doc ***docs,
                           size_t *n, sr_err *err);
-SR_API int sr_store_queue_length(sr_store *st, long *n, sr_err *err);
 
 /* Filters of a query; zero/NULL fields do not filter. */
 typedef struct sr_query {

@@ -109,6 +109,17 @@ static inline uint32_t sr_hash(const char *s, size_t n)
     return h;
 }
 
+/* 64-bit FNV-1a over s[0..n), continuing from h (start with
+ * SR_HASH64_INIT): ids and content hashes in the store, where 32 bits
+ * would collide. */
+#define SR_HASH64_INIT 14695981039346656037ull
+static inline uint64_t sr_hash64(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
 /* Decodes one UTF-8 code point at s[0..n); returns its length (>= 1) and
  * sets *cp, or returns 0 if the bytes are not valid UTF-8. */
 size_t sr_utf8_decode(const char *s, size_t n, int32_t *cp);

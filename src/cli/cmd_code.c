@@ -44,46 +44,26 @@ static int write_events(void *ud, sr_doc *doc, sr_events *ev, const char *jsonl,
 int cmd_code(int argc, char **argv)
 {
     cli_read_opts o;
-    cli_read_opts_init(&o);
-    int only_paths = 0;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    size_t npaths = 0;
+    cli_read_opts_init(&o, argc);
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
-            paths[npaths++] = a;
-        } else if (!strcmp(a, "--")) {
-            only_paths = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        int r = cli_read_opt("code", argc, argv, &i, &o);
+        if (r > 0)
+            continue;
+        cli_read_opts_free(&o);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(HELP, stdout);
-            free(paths);
             return EXIT_OK;
-        } else {
-            int r = cli_read_opt("code", argc, argv, &i, &o);
-            if (r <= 0) {
-                free(paths);
-                return r < 0 ? EXIT_USAGE : cli_usage_error("code", "unknown option '%s'", a);
-            }
         }
-    }
-    if (!npaths) {
-        free(paths);
-        return cli_usage_error("code", "no input (give a PATH, or - for JSONL on stdin)");
+        return cli_usage_error("code", "unknown option '%s'", argv[i]);
     }
     sr_dict *dict;
-    int rc = cli_read_open_dict(&o, &dict);
-    if (rc) {
-        free(paths);
-        return rc;
-    }
     sr_input *in;
-    sr_err err = {0};
-    if (sr_input_open(paths, npaths, dict, &in, &err)) {
-        char msg[1200];
-        cli_error("%s", sr_err_format(&err, msg, sizeof msg));
-        sr_dict_free(dict);
-        free(paths);
-        return EXIT_USAGE;
+    int rc = cli_read_open("code", &o, &dict, &in);
+    if (rc) {
+        cli_read_opts_free(&o);
+        return rc;
     }
     /* events are written in large blocks: JSON Lines output is several
      * times the input's size, and stdio's default buffer costs a system
@@ -101,7 +81,7 @@ int cmd_code(int argc, char **argv)
     }
     sr_input_free(in);
     sr_dict_free(dict);
-    free(paths);
+    cli_read_opts_free(&o);
     if (out.write_failed)
         return EXIT_USAGE;
     return p.bad_input ? EXIT_INPUT : EXIT_OK;

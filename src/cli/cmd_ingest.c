@@ -114,68 +114,44 @@ static int parse_batch(const char *cmd, const char *v, long *batch)
 int cmd_ingest(int argc, char **argv)
 {
     cli_read_opts o;
-    cli_read_opts_init(&o);
+    cli_read_opts_init(&o, argc);
     const char *db = NULL;
     ingest_ctx c = {.batch = 500};
-    int only_paths = 0, rc;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    size_t npaths = 0;
-    for (int i = 1; i < argc; i++) {
+    int rc = EXIT_OK;
+    for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         const char *v, *a = argv[i];
-        if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
-            paths[npaths++] = a;
-        } else if (!strcmp(a, "--")) {
-            only_paths = 1;
+        int r = cli_read_opt("ingest", argc, argv, &i, &o);
+        if (r > 0)
+            continue;
+        if (r < 0) {
+            rc = EXIT_USAGE;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(INGEST_HELP, stdout);
-            free(paths);
+            cli_read_opts_free(&o);
             return EXIT_OK;
         } else if (!strcmp(a, "--queue")) {
             c.queue = 1;
         } else if (cli_opt_value(argc, argv, &i, "--db", NULL, &v)) {
-            if (!v) {
-                free(paths);
-                return cli_usage_error("ingest", "--db needs a file or a postgresql:// URL");
-            }
+            if (!v)
+                rc = cli_usage_error("ingest", "--db needs a file or a postgresql:// URL");
             db = v;
         } else if (cli_opt_value(argc, argv, &i, "--batch", NULL, &v)) {
-            if ((rc = parse_batch("ingest", v, &c.batch))) {
-                free(paths);
-                return rc;
-            }
+            rc = parse_batch("ingest", v, &c.batch);
         } else {
-            int r = cli_read_opt("ingest", argc, argv, &i, &o);
-            if (r <= 0) {
-                free(paths);
-                return r < 0 ? EXIT_USAGE : cli_usage_error("ingest", "unknown option '%s'", a);
-            }
+            rc = cli_usage_error("ingest", "unknown option '%s'", a);
         }
     }
-    if (!npaths) {
-        free(paths);
-        return cli_usage_error("ingest", "no input (give a PATH, or - for JSONL on stdin)");
-    }
+    sr_dict *dict = NULL;
+    sr_input *in = NULL;
     const char *target = cli_db_target(db);
-    sr_dict *dict;
-    if ((rc = cli_read_open_dict(&o, &dict))) {
-        free(paths);
-        return rc;
-    }
-    if ((rc = cli_store_open(target, 0, &c.st))) {
+    if (rc || (rc = cli_read_open("ingest", &o, &dict, &in)) ||
+        (rc = cli_store_open(target, 0, &c.st))) {
+        sr_input_free(in);
         sr_dict_free(dict);
-        free(paths);
+        cli_read_opts_free(&o);
         return rc;
     }
-    sr_input *in;
     sr_err err = {0};
-    if (sr_input_open(paths, npaths, dict, &in, &err)) {
-        char msg[1200];
-        cli_error("%s", sr_err_format(&err, msg, sizeof msg));
-        sr_store_close(c.st);
-        sr_dict_free(dict);
-        free(paths);
-        return EXIT_USAGE;
-    }
     cli_pipeline p = {.dict = dict, .flags = o.flags, .published = o.published, .jobs = o.jobs,
                       .quiet = o.quiet, .no_code = c.queue, .verb = c.queue ? "queued" : "stored",
                       .consume = store_one, .ud = &c};
@@ -194,7 +170,7 @@ int cmd_ingest(int argc, char **argv)
     sr_input_free(in);
     sr_store_close(c.st);
     sr_dict_free(dict);
-    free(paths);
+    cli_read_opts_free(&o);
     if (c.failed)
         return EXIT_USAGE;
     return p.bad_input ? EXIT_INPUT : EXIT_OK;
@@ -218,36 +194,40 @@ static void backoff(int attempt)
 int cmd_worker(int argc, char **argv)
 {
     cli_read_opts o;
-    cli_read_opts_init(&o);
+    cli_read_opts_init(&o, argc);
     const char *db = NULL;
     long batch = 50, poll = 2;
-    int follow = 0, rc;
-    for (int i = 1; i < argc; i++) {
+    int follow = 0, rc = EXIT_OK;
+    for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         const char *v, *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(WORKER_HELP, stdout);
+            cli_read_opts_free(&o);
             return EXIT_OK;
         } else if (!strcmp(a, "--follow")) {
             follow = 1;
         } else if (cli_opt_value(argc, argv, &i, "--db", NULL, &v)) {
             if (!v)
-                return cli_usage_error("worker", "--db needs a file or a postgresql:// URL");
+                rc = cli_usage_error("worker", "--db needs a file or a postgresql:// URL");
             db = v;
         } else if (cli_opt_value(argc, argv, &i, "--batch", NULL, &v)) {
-            if ((rc = parse_batch("worker", v, &batch)))
-                return rc;
+            rc = parse_batch("worker", v, &batch);
         } else if (cli_opt_value(argc, argv, &i, "--poll", NULL, &v)) {
             char *end;
             poll = v ? strtol(v, &end, 10) : 0;
             if (!v || *end || poll < 1 || poll > 3600)
-                return cli_usage_error("worker", "--poll needs seconds (1-3600)");
+                rc = cli_usage_error("worker", "--poll needs seconds (1-3600)");
         } else {
             int r = cli_read_opt("worker", argc, argv, &i, &o);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE
-                             : cli_usage_error("worker", "unknown option or argument '%s'", a);
+            if (r < 0)
+                rc = EXIT_USAGE;
+            else if (r == 0 || o.npaths)
+                rc = cli_usage_error("worker", "unknown option or argument '%s'", a);
         }
     }
+    cli_read_opts_free(&o);
+    if (rc)
+        return rc;
     const char *target = cli_db_target(db);
     sr_dict *dict;
     if ((rc = cli_read_open_dict(&o, &dict)))
@@ -264,37 +244,27 @@ int cmd_worker(int argc, char **argv)
     srand((unsigned)getpid()); /* workers back off by different amounts */
     for (;;) {
         sr_doc **claimed = NULL;
-        size_t n = 0;
-        if (sr_store_begin(st, &err) || sr_store_claim(st, (size_t)batch, dict, &claimed, &n, &err)) {
-            if (transient(&err) && retries++ < 20) {
-                sr_store_rollback(st);
-                backoff(retries);
-                continue;
-            }
-            goto fail;
-        }
-        size_t i = 0, batch_events = 0;
-        for (; i < n; i++) {
+        size_t n = 0, batch_events = 0;
+        int ok = sr_store_begin(st, &err) == SR_OK &&
+                 sr_store_claim(st, (size_t)batch, dict, &claimed, &n, &err) == SR_OK;
+        for (size_t i = 0; ok && i < n; i++) {
             sr_events *ev = NULL;
-            if (sr_code_doc(dict, claimed[i], o.flags, &ev, &err) ||
-                sr_store_put(st, claimed[i], ev, NULL, &err)) {
-                sr_events_free(ev);
-                break;
-            }
-            events += sr_events_count(ev);
-            batch_events += sr_events_count(ev);
+            ok = sr_code_doc(dict, claimed[i], o.flags, &ev, &err) == SR_OK &&
+                 sr_store_put(st, claimed[i], ev, NULL, &err) == SR_OK;
+            batch_events += ok ? sr_events_count(ev) : 0;
             sr_events_free(ev);
         }
         for (size_t k = 0; k < n; k++)
             sr_doc_free(claimed[k]);
         free(claimed);
-        if (i < n || sr_store_commit(st, &err)) {
+        if (ok && sr_store_commit(st, &err))
+            ok = 0;
+        if (!ok) {
             /* two workers' batches touched the same rows in different
              * orders and the server chose this one to abort: the batch
              * rolls back whole, its documents return to the queue */
             if (transient(&err) && retries++ < 20) {
                 sr_store_rollback(st);
-                events -= batch_events;
                 backoff(retries);
                 continue;
             }
@@ -302,6 +272,7 @@ int cmd_worker(int argc, char **argv)
         }
         retries = 0;
         docs += n;
+        events += batch_events;
         if (n == 0) {
             if (!follow)
                 break;

@@ -213,18 +213,29 @@ void cli_pipeline_run(cli_pipeline *p, sr_input *in)
     free(r.slots);
 }
 
-void cli_read_opts_init(cli_read_opts *o)
+void cli_read_opts_init(cli_read_opts *o, int argc)
 {
     memset(o, 0, sizeof *o);
     o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
     if (o->jobs < 1)
         o->jobs = 1;
+    o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
+}
+
+void cli_read_opts_free(cli_read_opts *o)
+{
+    free(o->paths);
+    o->paths = NULL;
 }
 
 int cli_read_opt(const char *cmd, int argc, char **argv, int *i, cli_read_opts *o)
 {
     const char *v, *a = argv[*i];
-    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+    if (o->only_paths || a[0] != '-' || !strcmp(a, "-")) {
+        o->paths[o->npaths++] = a;
+    } else if (!strcmp(a, "--")) {
+        o->only_paths = 1;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
         o->quiet = 1;
     } else if (!strcmp(a, "--speculation")) {
         o->flags |= SR_CODE_SPECULATION;
@@ -275,6 +286,26 @@ int cli_read_open_dict(const cli_read_opts *o, sr_dict **dict)
         sr_dict_free(*dict);
         *dict = NULL;
         return EXIT_DICT;
+    }
+    return EXIT_OK;
+}
+
+int cli_read_open(const char *cmd, const cli_read_opts *o, sr_dict **dict, sr_input **in)
+{
+    *dict = NULL;
+    *in = NULL;
+    if (!o->npaths)
+        return cli_usage_error(cmd, "no input (give a PATH, or - for JSONL on stdin)");
+    int rc = cli_read_open_dict(o, dict);
+    if (rc)
+        return rc;
+    sr_err err = {0};
+    if (sr_input_open(o->paths, o->npaths, *dict, in, &err)) {
+        char msg[1200];
+        cli_error("%s", sr_err_format(&err, msg, sizeof msg));
+        sr_dict_free(*dict);
+        *dict = NULL;
+        return EXIT_USAGE;
     }
     return EXIT_OK;
 }

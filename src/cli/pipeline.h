@@ -32,18 +32,27 @@ typedef struct cli_pipeline {
  * consume stopped it. */
 void cli_pipeline_run(cli_pipeline *p, sr_input *in);
 
-/* Shared option parsing for commands that read documents: --published,
- * -j, --dict, --gazetteer, --speculation, -q. Returns 1 if argv[*i] was one
- * of them (0 if not, -1 on a bad value, with the usage error printed). */
+/* Shared argument parsing for commands that read documents: PATH
+ * arguments ("-" is stdin; everything after "--" is a path), --published,
+ * -j, --dict, --gazetteer, --speculation, -q. cli_read_opt returns 1 if
+ * argv[*i] was one of them (0 if not, -1 on a bad value, with the usage
+ * error printed). */
 typedef struct cli_read_opts {
     const char *published, *dictdir, *gazetteer;
     long jobs;
     int quiet;
     unsigned flags;
+    const char **paths;      /* the PATH arguments, in order */
+    size_t npaths;
+    int only_paths;          /* after "--" */
 } cli_read_opts;
-void cli_read_opts_init(cli_read_opts *o);
+void cli_read_opts_init(cli_read_opts *o, int argc);
+void cli_read_opts_free(cli_read_opts *o);
 int cli_read_opt(const char *cmd, int argc, char **argv, int *i, cli_read_opts *o);
 /* Opens the dictionaries and the gazetteer named by o; prints errors. */
 int cli_read_open_dict(const cli_read_opts *o, sr_dict **dict);
+/* The same, then the inputs named by o's paths (a usage error if none);
+ * on failure nothing is left open. */
+int cli_read_open(const char *cmd, const cli_read_opts *o, sr_dict **dict, sr_input **in);
 
 #endif

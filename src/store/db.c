@@ -54,4 +54,3 @@ int sr_stmt_isnull(const sr_stmt *st, int col) { return st->ops->isnull(st, col)
 const char *sr_stmt_text(const sr_stmt *st, int col) { return st->ops->text(st, col); }
 int64_t sr_stmt_int(const sr_stmt *st, int col) { return st->ops->get_int(st, col); }
 double sr_stmt_double(const sr_stmt *st, int col) { return st->ops->get_double(st, col); }
-int64_t sr_stmt_changes(const sr_stmt *st) { return st->ops->changes(st); }

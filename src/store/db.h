@@ -64,7 +64,4 @@ const char *sr_stmt_text(const sr_stmt *st, int col);
 int64_t sr_stmt_int(const sr_stmt *st, int col);
 double sr_stmt_double(const sr_stmt *st, int col);
 
-/* Number of rows changed by the last INSERT/UPDATE/DELETE statement. */
-int64_t sr_stmt_changes(const sr_stmt *st);
-
 #endif

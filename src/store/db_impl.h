@@ -25,7 +25,6 @@ typedef struct sr_db_ops {
     const char *(*text)(const sr_stmt *, int);
     int64_t (*get_int)(const sr_stmt *, int);
     double (*get_double)(const sr_stmt *, int);
-    int64_t (*changes)(const sr_stmt *);
 } sr_db_ops;
 
 /* Every backend's sr_db and sr_stmt begin with these headers. */

@@ -54,7 +54,6 @@ struct pg_stmt {
     size_t qhead;      /* next result to read from queue */
     size_t qlen;       /* results in queue */
     size_t qcap;       /* queue slots allocated */
-    int64_t changes;   /* rows changed by the last execution */
 };
 
 #define PG(db) ((pg_db *)(db))
@@ -477,10 +476,6 @@ static int take(pg_stmt *st, PGresult *r, sr_err *err)
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY: {
-        const char *tag = PQcmdStatus(r);
-        if (!strncmp(tag, "INSERT ", 7) || !strncmp(tag, "UPDATE ", 7) ||
-            !strncmp(tag, "DELETE ", 7) || !strncmp(tag, "MERGE ", 6))
-            st->changes = strtoll(PQcmdTuples(r), NULL, 10);
         PQclear(r);
         return SR_DONE;
     }
@@ -522,7 +517,6 @@ static int pg_step(sr_stmt *s, sr_err *err)
             if (!PQsendQueryPrepared(db->conn, st->name, st->nparams,
                                      (const char *const *)st->vals, NULL, NULL, 0))
                 return fail(db, NULL, err);
-            st->changes = 0;
             st->state = RUNNING;
             db->active = st;
             if (!PQsetSingleRowMode(db->conn)) {
@@ -615,12 +609,11 @@ static int64_t pg_int(const sr_stmt *s, int c)
     return n;
 }
 
-static int64_t pg_changes(const sr_stmt *s) { return PGS(s)->changes; }
 
 static const sr_db_ops PG_OPS = {
     pg_close, pg_exec, pg_begin, pg_commit, pg_rollback, pg_prepare,
     pg_bind_textn, pg_bind_int, pg_bind_double, pg_bind_null, pg_step, pg_reset,
-    pg_free_stmt, pg_ncols, pg_isnull, pg_text, pg_int, pg_double, pg_changes,
+    pg_free_stmt, pg_ncols, pg_isnull, pg_text, pg_int, pg_double,
 };
 
 int sr_pg_open(const char *url, unsigned flags, sr_db **out, sr_err *err)

@@ -166,13 +166,11 @@ static int sq_isnull(const sr_stmt *st, int c) { return sqlite3_column_type(SQS(
 static const char *sq_text(const sr_stmt *st, int c) { return (const char *)sqlite3_column_text(SQS(st)->h, c); }
 static int64_t sq_int(const sr_stmt *st, int c) { return sqlite3_column_int64(SQS(st)->h, c); }
 static double sq_double(const sr_stmt *st, int c) { return sqlite3_column_double(SQS(st)->h, c); }
-/* the connection's last change count: callers ask right after a step */
-static int64_t sq_changes(const sr_stmt *st) { return sqlite3_changes64(SQ(st->db)->h); }
 
 static const sr_db_ops SQ_OPS = {
     sq_close, sq_exec, sq_begin, sq_commit, sq_rollback, sq_prepare,
     sq_bind_textn, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_reset,
-    sq_free_stmt, sq_ncols, sq_isnull, sq_text, sq_int, sq_double, sq_changes,
+    sq_free_stmt, sq_ncols, sq_isnull, sq_text, sq_int, sq_double,
 };
 
 int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)

@@ -33,19 +33,12 @@
 
 /* ---- small helpers ---- */
 
-static uint64_t fnv64(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
+/* Hashes one field of a composite key (sr_hash64 with a separator, so
+ * "ab","c" != "a","bc"). */
 static uint64_t fnv64s(uint64_t h, const char *s)
 {
-    h = fnv64(h, s ? s : "", s ? strlen(s) : 0);
-    return fnv64(h, "\x1f", 1); /* field separator: "ab","c" != "a","bc" */
+    h = sr_hash64(h, s ? s : "", s ? strlen(s) : 0);
+    return sr_hash64(h, "\x1f", 1);
 }
 
 static void hex64(uint64_t h, char out[17])
@@ -369,13 +362,34 @@ static void span(sr_stmt *s, int i, const sr_events *ev, uint32_t a, uint32_t b)
         sr_stmt_bind_null(s, i);
 }
 
+/* The mention's day number, and the widest window of dates a matching
+ * event may have (±3 days). */
+static int32_t date_window(const sr_event *e, char lo[11], char hi[11])
+{
+    int32_t day = sr_ymd_days(sr_date_parse_iso(e->date));
+    sr_ymd_format(sr_ymd_from_days(day - 3), lo);
+    sr_ymd_format(sr_ymd_from_days(day + 3), hi);
+    return day;
+}
+
+static int is_doc_date(const char *precision) { return !precision || !strcmp(precision, "document"); }
+
+/* Days between a mention (day) and a candidate event dated d with
+ * precision p, or -1 outside the window: ±1 day between two explicit
+ * dates, ±3 when either is only its article's date. */
+static int date_distance(const sr_event *e, int32_t day, const char *d, const char *p)
+{
+    int dist = abs(sr_ymd_days(sr_date_parse_iso(d)) - day);
+    int window = is_doc_date(e->date_precision) || is_doc_date(p) ? 3 : 1;
+    return dist <= window ? dist : -1;
+}
+
 /* Finds the event a mention belongs to; id[0] = 0 if none. */
 static int find_cluster(sr_store *st, const char *key, const sr_event *e, char id[17], sr_err *err)
 {
     id[0] = 0;
     sr_stmt *s;
     int rc;
-    int doc_prec = !e->date_precision || !strcmp(e->date_precision, "document");
     if (!e->date[0]) {
         if ((rc = stmt(st, Q_FIND_EVENT_NULL, &s, err)))
             return rc;
@@ -386,10 +400,8 @@ static int find_cluster(sr_store *st, const char *key, const sr_event *e, char i
         sr_stmt_reset(s);
         return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
     }
-    int32_t day = sr_ymd_days(sr_date_parse_iso(e->date));
     char lo[11], hi[11];
-    sr_ymd_format(sr_ymd_from_days(day - 3), lo);
-    sr_ymd_format(sr_ymd_from_days(day + 3), hi);
+    int32_t day = date_window(e, lo, hi);
     if ((rc = stmt(st, Q_FIND_EVENT, &s, err)))
         return rc;
     sr_stmt_bind_text(s, 1, key);
@@ -397,12 +409,8 @@ static int find_cluster(sr_store *st, const char *key, const sr_event *e, char i
     sr_stmt_bind_text(s, 3, hi);
     int best = 99;
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-        const char *d = sr_stmt_text(s, 1);
-        const char *p = sr_stmt_text(s, 2);
-        int dist = abs(sr_ymd_days(sr_date_parse_iso(d)) - day);
-        int other_doc = !p || !strcmp(p, "document");
-        int window = doc_prec || other_doc ? 3 : 1;
-        if (dist <= window && dist < best) {
+        int dist = date_distance(e, day, sr_stmt_text(s, 1), sr_stmt_text(s, 2));
+        if (dist >= 0 && dist < best) {
             best = dist;
             snprintf(id, 17, "%s", sr_stmt_text(s, 0));
         }
@@ -421,7 +429,7 @@ static int pg_lock(sr_store *st, const char *key, sr_err *err)
     int rc = stmt(st, Q_LOCK, &s, err);
     if (rc)
         return rc;
-    sr_stmt_bind_int(s, 1, (int64_t)fnv64s(14695981039346656037ull, key));
+    sr_stmt_bind_int(s, 1, (int64_t)fnv64s(SR_HASH64_INIT, key));
     rc = sr_stmt_step(s, err);
     sr_stmt_reset(s);
     return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
@@ -455,12 +463,10 @@ static int find_topic(sr_store *st, const char *topic, const sr_event *e, const 
     id[0] = 0;
     sr_stmt *s;
     int rc;
-    int32_t day = e->date[0] ? sr_ymd_days(sr_date_parse_iso(e->date)) : 0;
-    int doc_prec = !e->date_precision || !strcmp(e->date_precision, "document");
+    int32_t day = 0;
     if (e->date[0]) {
         char lo[11], hi[11];
-        sr_ymd_format(sr_ymd_from_days(day - 3), lo);
-        sr_ymd_format(sr_ymd_from_days(day + 3), hi);
+        day = date_window(e, lo, hi);
         if ((rc = stmt(st, Q_FIND_TOPIC, &s, err)))
             return rc;
         sr_stmt_bind_text(s, 2, lo);
@@ -477,13 +483,9 @@ static int find_topic(sr_store *st, const char *topic, const sr_event *e, const 
             continue;
         if (!is || !issues_overlap(issues, is))
             continue;
-        int dist = 0;
-        if (d && e->date[0]) {
-            dist = abs(sr_ymd_days(sr_date_parse_iso(d)) - day);
-            int window = doc_prec || !p || !strcmp(p, "document") ? 3 : 1;
-            if (dist > window)
-                continue;
-        }
+        int dist = d && e->date[0] ? date_distance(e, day, d, p) : 0;
+        if (dist < 0)
+            continue;
         if (dist < best) {
             best = dist;
             snprintf(id, 17, "%s", sr_stmt_text(s, 0));
@@ -497,8 +499,8 @@ static int put_actor_name(sr_store *st, const sr_events *ev, const sr_actor_ref 
 {
     if (!a->code[0] || a->end <= a->start)
         return SR_OK;
-    uint64_t h = fnv64s(fnv64s(14695981039346656037ull, a->code), "");
-    h = fnv64(h, ev->text + a->start, a->end - a->start);
+    uint64_t h = fnv64s(fnv64s(SR_HASH64_INIT, a->code), "");
+    h = sr_hash64(h, ev->text + a->start, a->end - a->start);
     if (!seen_add(st->seen, h))
         return SR_OK;
     sr_stmt *s;
@@ -516,7 +518,7 @@ static int put_place(sr_store *st, const sr_event *e, const char *pid, sr_err *e
 {
     if (!pid[0])
         return SR_OK;
-    if (!seen_add(st->seen, fnv64s(fnv64s(14695981039346656037ull, "place"), pid)))
+    if (!seen_add(st->seen, fnv64s(fnv64s(SR_HASH64_INIT, "place"), pid)))
         return SR_OK;
     sr_stmt *s;
     int rc = stmt(st, Q_INS_PLACE, &s, err);
@@ -655,7 +657,7 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             issues[sizeof issues - 1] = 0;
 
         /* the mention id: document, sentence, and what was coded */
-        uint64_t h = 14695981039346656037ull;
+        uint64_t h = SR_HASH64_INIT;
         h = fnv64s(h, doc->id);
         char num[64];
         snprintf(num, sizeof num, "%u:%u:%zu", e->sstart, e->send, i);
@@ -796,8 +798,8 @@ static int recount(sr_store *st, const idlist *touched, sr_err *err)
  * date is a change too. */
 static void content_hash(const sr_doc *doc, char out[40])
 {
-    uint64_t h = 14695981039346656037ull;
-    h = fnv64(h, doc->text, doc->len);
+    uint64_t h = SR_HASH64_INIT;
+    h = sr_hash64(h, doc->text, doc->len);
     h = fnv64s(h, "");
     h = fnv64s(h, doc->published);
     h = fnv64s(h, doc->url);
@@ -960,20 +962,4 @@ int sr_store_claim(sr_store *st, size_t max, const sr_dict *dict, sr_doc ***docs
     }
     sr_stmt_free(del);
     return rc;
-}
-
-int sr_store_queue_length(sr_store *st, long *n, sr_err *err)
-{
-    *n = 0;
-    if (st->version < 3)
-        return SR_OK;
-    sr_stmt *s;
-    int rc = sr_db_prepare(st->db, "SELECT count(*) FROM queue", &s, err);
-    if (rc)
-        return rc;
-    rc = sr_stmt_step(s, err);
-    if (rc == SR_OK)
-        *n = (long)sr_stmt_int(s, 0);
-    sr_stmt_free(s);
-    return rc == SR_OK ? SR_OK : rc;
 }
