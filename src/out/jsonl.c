@@ -232,6 +232,9 @@ void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
             put_cstr(b, roles[r]);
             sr_buf_puts(b, ",\"text\":");
             put_cstr(b, a->phrase);
+            /* where the actor stands in the text, for highlighting */
+            if (refs[r]->end > refs[r]->start)
+                put_offsets(b, ",\"offset\":", refs[r]->start, refs[r]->end);
             sr_buf_puts(b, ",\"rule\":");
             put_rule(b, ev, a->file, a->line);
             sr_buf_puts(b, ",\"entry\":");
