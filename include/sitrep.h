@@ -258,6 +258,32 @@ SR_API int sr_store_stats(sr_store *st, const sr_query *q, const char *by,
                           int (*fn)(void *ud, const char *key, long count), void *ud,
                           sr_err *err);
 
+/* Counts of events matching q per date bucket ("day", or "week" named by
+ * its Monday) and key ("quad": quad class 1-4, or "root": CAMEO root), in
+ * bucket then key order; undated events are left out. */
+SR_API int sr_store_timeline(sr_store *st, const sr_query *q, const char *bucket,
+                             const char *by,
+                             int (*fn)(void *ud, const char *bucket, const char *key,
+                                       long count),
+                             void *ud, sr_err *err);
+
+/* Suggestions for filter boxes: stored actors (one per code) whose code,
+ * country or a word of a name starts with prefix, and stored places whose
+ * name has a word starting with prefix; at most limit (0: 20). Strings are
+ * valid only during the callback; fn returning non-zero stops early. */
+typedef struct sr_actor_row {
+    const char *code, *name, *country, *org;
+} sr_actor_row;
+typedef struct sr_place_row {
+    const char *place_id, *name, *country, *admin1;
+    int has_coords;
+    double lat, lon;
+} sr_place_row;
+SR_API int sr_store_actors(sr_store *st, const char *prefix, long limit,
+                           int (*fn)(void *ud, const sr_actor_row *a), void *ud, sr_err *err);
+SR_API int sr_store_places(sr_store *st, const char *prefix, long limit,
+                           int (*fn)(void *ud, const sr_place_row *p), void *ud, sr_err *err);
+
 /* Writers of event rows: "table" (aligned, for terminals), "jsonl", "csv"
  * (with a header), "gdelt" (GDELT 2.0 event table columns, tab-separated),
  * "hxl" (CSV with an HXL hashtag row). */

@@ -623,3 +623,155 @@ int sr_store_stats(sr_store *st, const sr_query *q, const char *by,
     w_free(&w);
     return rc;
 }
+
+/* ---- the timeline: counts per date bucket and key ---- */
+
+int sr_store_timeline(sr_store *st, const sr_query *q, const char *bucket, const char *by,
+                      int (*fn)(void *ud, const char *bucket, const char *key, long count),
+                      void *ud, sr_err *err)
+{
+    int pg = sr_db_kind(st->db) == SR_DB_PG;
+    const char *bexpr, *kexpr;
+    if (!bucket || !strcmp(bucket, "day"))
+        bexpr = "e.date";
+    else if (!strcmp(bucket, "week")) /* named by its Monday */
+        bexpr = pg ? "to_char(date_trunc('week', e.date::date), 'YYYY-MM-DD')"
+                   : "date(e.date, '-6 days', 'weekday 1')";
+    else
+        return sr_err_set(err, SR_USAGE, "", 0, "bucket: day or week, not '%s'", bucket);
+    if (!by || !strcmp(by, "quad"))
+        kexpr = "CAST(e.quad_class AS TEXT)";
+    else if (!strcmp(by, "root"))
+        kexpr = "e.root";
+    else
+        return sr_err_set(err, SR_USAGE, "", 0, "by: quad or root, not '%s'", by);
+    where w = {.err = err};
+    int rc = build_where(st, q, &w);
+    if (rc) {
+        w_free(&w);
+        return rc;
+    }
+    w_and(&w, "e.date IS NOT NULL");
+    sr_buf sql = {0};
+    sr_buf_printf(&sql, "SELECT %s AS b, %s AS k, count(*) FROM events e", bexpr, kexpr);
+    sr_buf_put(&sql, w.sql.p, w.sql.n);
+    sr_buf_puts(&sql, " GROUP BY b, k ORDER BY b, k");
+    sr_stmt *s;
+    rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc == SR_OK) {
+        bind_all(&w, s, 1);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK)
+            if (fn(ud, sr_stmt_text(s, 0), sr_stmt_text(s, 1), (long)sr_stmt_int(s, 2))) {
+                rc = SR_DONE;
+                break;
+            }
+        sr_stmt_free(s);
+        if (rc == SR_DONE)
+            rc = SR_OK;
+    }
+    w_free(&w);
+    return rc;
+}
+
+/* ---- suggestions: actors and places whose names start with a prefix ---- */
+
+/* LIKE patterns for "a word of the name starts with prefix": 'p%' and
+ * '% p%', lower-cased, wildcards escaped. */
+static void word_prefix_patterns(const char *prefix, char **start, char **inner)
+{
+    sr_buf a = {0}, b = {0};
+    sr_buf_puts(&b, "% ");
+    for (const char *s = prefix; *s; s++) {
+        char c = (char)tolower((unsigned char)*s);
+        if (c == '%' || c == '_' || c == '\\') {
+            sr_buf_putc(&a, '\\');
+            sr_buf_putc(&b, '\\');
+        }
+        sr_buf_putc(&a, c);
+        sr_buf_putc(&b, c);
+    }
+    sr_buf_putc(&a, '%');
+    sr_buf_putc(&b, '%');
+    *start = sr_buf_take(&a, NULL);
+    *inner = sr_buf_take(&b, NULL);
+}
+
+int sr_store_actors(sr_store *st, const char *prefix, long limit,
+                    int (*fn)(void *ud, const sr_actor_row *a), void *ud, sr_err *err)
+{
+    char *start, *inner;
+    word_prefix_patterns(prefix ? prefix : "", &start, &inner);
+    char up[24], code_prefix[26];
+    size_t i = 0;
+    for (; prefix && prefix[i] && i < sizeof up - 1; i++)
+        up[i] = (char)toupper((unsigned char)prefix[i]);
+    up[i] = 0;
+    snprintf(code_prefix, sizeof code_prefix, "%s%%", up);
+    sr_buf sql = {0};
+    /* one row per code, named by its shortest surface name */
+    sr_buf_puts(&sql, "SELECT code, min(name), min(country), min(org) FROM actors"
+                      " WHERE code LIKE ? OR lower(name) LIKE ? ESCAPE '\\'"
+                      " OR lower(name) LIKE ? ESCAPE '\\' OR country = ?"
+                      " GROUP BY code ORDER BY length(code), code");
+    sr_buf_printf(&sql, " LIMIT %ld", limit > 0 && limit <= 1000 ? limit : 20);
+    sr_stmt *s;
+    int rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc == SR_OK) {
+        sr_stmt_bind_text(s, 1, code_prefix);
+        sr_stmt_bind_text(s, 2, start);
+        sr_stmt_bind_text(s, 3, inner);
+        sr_stmt_bind_text(s, 4, up);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            sr_actor_row a = {sr_stmt_text(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2),
+                              sr_stmt_text(s, 3)};
+            if (fn(ud, &a)) {
+                rc = SR_DONE;
+                break;
+            }
+        }
+        sr_stmt_free(s);
+        if (rc == SR_DONE)
+            rc = SR_OK;
+    }
+    free(start);
+    free(inner);
+    return rc;
+}
+
+int sr_store_places(sr_store *st, const char *prefix, long limit,
+                    int (*fn)(void *ud, const sr_place_row *p), void *ud, sr_err *err)
+{
+    char *start, *inner;
+    word_prefix_patterns(prefix ? prefix : "", &start, &inner);
+    sr_buf sql = {0};
+    sr_buf_puts(&sql, "SELECT place_id, name, country, admin1, lat, lon FROM places"
+                      " WHERE lower(name) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\'"
+                      " ORDER BY CASE WHEN lower(name) LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END,"
+                      " name, place_id");
+    sr_buf_printf(&sql, " LIMIT %ld", limit > 0 && limit <= 1000 ? limit : 20);
+    sr_stmt *s;
+    int rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
+    if (rc == SR_OK) {
+        sr_stmt_bind_text(s, 1, start);
+        sr_stmt_bind_text(s, 2, inner);
+        sr_stmt_bind_text(s, 3, start);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            sr_place_row p = {sr_stmt_text(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2),
+                              sr_stmt_text(s, 3), !sr_stmt_isnull(s, 4) && !sr_stmt_isnull(s, 5),
+                              sr_stmt_double(s, 4), sr_stmt_double(s, 5)};
+            if (fn(ud, &p)) {
+                rc = SR_DONE;
+                break;
+            }
+        }
+        sr_stmt_free(s);
+        if (rc == SR_DONE)
+            rc = SR_OK;
+    }
+    free(start);
+    free(inner);
+    return rc;
+}
