@@ -215,7 +215,8 @@ static const char EVENTS_HELP[] =
     "Lists stored events, newest first, one row per event (duplicate reports\n"
     "merged; num_sources counts outlets, num_articles documents).\n\n"
     "  -f, --format F     table (default on a terminal), jsonl (default otherwise),\n"
-    "                     csv, gdelt (GDELT 2.0 event columns), hxl (CSV with HXL tags)\n"
+    "                     csv, gdelt (GDELT 2.0 event columns), hxl (CSV with HXL tags),\n"
+    "                     geojson (a FeatureCollection of the events with coordinates)\n"
     "  -n, --limit N      at most N events (default: all; table: 50)\n"
     "  --after CURSOR     the page after the row with this cursor (jsonl: \"cursor\")\n\n";
 

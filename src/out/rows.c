@@ -20,9 +20,9 @@
 
 #include <utf8proc.h>
 
-enum { F_TABLE, F_JSONL, F_CSV, F_GDELT, F_HXL };
+enum { F_TABLE, F_JSONL, F_CSV, F_GDELT, F_HXL, F_GEOJSON };
 
-static const char *const FORMATS[] = {"table", "jsonl", "csv", "gdelt", "hxl"};
+static const char *const FORMATS[] = {"table", "jsonl", "csv", "gdelt", "hxl", "geojson"};
 
 #define FLUSH_AT (256u * 1024u) /* bytes buffered before an fwrite */
 
@@ -31,6 +31,7 @@ struct sr_rows_writer {
     FILE *f;          /* the caller's stream, not closed here */
     sr_buf b;         /* output not yet handed to fwrite */
     long rows;        /* rows written, for the table's footer */
+    long features;    /* GeoJSON features written (rows with coordinates) */
     int failed;       /* a write failed: output is dropped from then on */
     int failed_errno; /* errno of that failure */
 };
@@ -424,6 +425,26 @@ static void json_row(sr_buf *b, const sr_event_row *r)
     sr_buf_puts(b, "}\n");
 }
 
+/* ---- GeoJSON ------------------------------------------------------------------ */
+
+/* One event as a Point feature whose properties are the JSON Lines object;
+ * events without coordinates have no geometry to draw and are left out. */
+static void geojson_row(sr_buf *b, const sr_event_row *r, long *features)
+{
+    if (!coords_known(r))
+        return;
+    sr_buf_puts(b, *features ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+    json_str(b, r->event_id);
+    sr_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+    sr_out_fixed(b, r->lon, 4);
+    sr_buf_putc(b, ',');
+    sr_out_fixed(b, r->lat, 4);
+    sr_buf_puts(b, "]},\"properties\":");
+    json_row(b, r);
+    b->p[b->n - 1] = '}'; /* json_row's closing newline becomes the feature's brace */
+    (*features)++;
+}
+
 /* ---- CSV and HXL ---------------------------------------------------------------- */
 
 /* One RFC 4180 field: quoted when it holds a comma, quote, CR or LF, the
@@ -758,7 +779,7 @@ int sr_rows_writer_new(const char *format, FILE *f, sr_rows_writer **out, sr_err
             fmt = (int)i;
     if (fmt < 0)
         return sr_err_set(err, SR_USAGE, NULL, 0,
-                          "unknown format '%s' (expected table, jsonl, csv, gdelt or hxl)",
+                          "unknown format '%s' (expected table, jsonl, csv, gdelt, hxl or geojson)",
                           format ? format : "(null)");
     if (!f)
         return sr_err_set(err, SR_USAGE, NULL, 0, "no output stream");
@@ -771,6 +792,8 @@ int sr_rows_writer_new(const char *format, FILE *f, sr_rows_writer **out, sr_err
         sr_buf_puts(&w->b, CSV_HEADER);
     else if (fmt == F_HXL)
         sr_buf_puts(&w->b, HXL_HEADER);
+    else if (fmt == F_GEOJSON)
+        sr_buf_puts(&w->b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
     *out = w;
     return SR_OK;
 }
@@ -785,6 +808,7 @@ int sr_rows_write(sr_rows_writer *w, const sr_event_row *row)
     case F_CSV: csv_row(&w->b, row); break;
     case F_GDELT: gdelt_row(&w->b, row); break;
     case F_HXL: hxl_row(&w->b, row); break;
+    case F_GEOJSON: geojson_row(&w->b, row, &w->features); break;
     }
     w->rows++;
     if (w->b.n >= FLUSH_AT)
@@ -800,6 +824,8 @@ int sr_rows_writer_finish(sr_rows_writer *w, sr_err *err)
         char foot[48];
         snprintf(foot, sizeof foot, "(%ld event%s)\n", w->rows, w->rows == 1 ? "" : "s");
         sr_buf_puts(&w->b, foot);
+    } else if (w->format == F_GEOJSON) {
+        sr_buf_puts(&w->b, "]}\n");
     }
     flush_buf(w);
     if (!w->failed) {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <math.h>
 #include <utf8proc.h>
 
 #include "sitrep.h"
@@ -176,6 +177,47 @@ static int display_width(const char *s)
         n -= k;
     }
     return w;
+}
+
+/* ---- geojson ---- */
+
+/* A FeatureCollection of the located rows: [lon, lat] geometry, the event
+ * id as the feature id, the jsonl object as properties; rows without
+ * coordinates are left out; no rows is an empty, valid collection. */
+static void test_geojson(void **state)
+{
+    (void)state;
+    sr_event_row rows[3] = {plain_row(), odd_row(), plain_row()};
+    rows[2].event_id = "fedcba9876543210";
+    rows[2].sentence = "Quotes \" and <script>alert(1)</script>\n";
+    char *out = write_rows("geojson", rows, 3);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    if (!doc)
+        fail_msg("geojson does not parse: %s at %d: %s", jerr.text, jerr.line, out);
+    assert_string_equal(json_string_value(json_object_get(doc, "type")), "FeatureCollection");
+    json_t *fs = json_object_get(doc, "features");
+    assert_int_equal(json_array_size(fs), 2); /* odd_row has no coordinates */
+    for (size_t i = 0; i < 2; i++) {
+        json_t *f = json_array_get(fs, i);
+        const sr_event_row *r = &rows[i == 0 ? 0 : 2];
+        assert_string_equal(json_string_value(json_object_get(f, "type")), "Feature");
+        assert_string_equal(json_string_value(json_object_get(f, "id")), r->event_id);
+        json_t *c = json_object_get(json_object_get(f, "geometry"), "coordinates");
+        assert_true(fabs(json_number_value(json_array_get(c, 0)) - r->lon) < 1e-4);
+        assert_true(fabs(json_number_value(json_array_get(c, 1)) - r->lat) < 1e-4);
+        json_t *p = json_object_get(f, "properties");
+        assert_string_equal(json_string_value(json_object_get(p, "event_id")), r->event_id);
+        assert_string_equal(json_string_value(json_object_get(p, "sentence")), r->sentence);
+    }
+    json_decref(doc);
+    free(out);
+    out = write_rows("geojson", rows, 0);
+    doc = json_loads(out, 0, &jerr);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "features")), 0);
+    json_decref(doc);
+    free(out);
 }
 
 /* ---- table ---- */
@@ -732,7 +774,7 @@ static void test_unknown_format(void **state)
     assert_null(w);
     assert_int_equal(err.code, SR_USAGE);
     assert_non_null(strstr(err.msg, "'xml'"));
-    assert_non_null(strstr(err.msg, "table, jsonl, csv, gdelt or hxl"));
+    assert_non_null(strstr(err.msg, "table, jsonl, csv, gdelt, hxl or geojson"));
     assert_int_equal(sr_rows_writer_new(NULL, stdout, &w, &err), SR_USAGE);
     assert_int_equal(sr_rows_writer_new("JSONL", stdout, &w, &err), SR_USAGE);
     assert_int_equal(sr_rows_writer_finish(NULL, &err), SR_OK);
@@ -811,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_hxl),
         cmocka_unit_test(test_gdelt),
+        cmocka_unit_test(test_geojson),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_write_error),
