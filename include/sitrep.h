@@ -118,6 +118,11 @@ typedef struct sr_input sr_input;
  * A missing path is reported by sr_input_next, not here. */
 SR_API int sr_input_open(const char *const *paths, size_t npaths,
                          const sr_dict *dict, sr_input **out, sr_err *err);
+/* The same for a JSONL feed already open as a stream (a request body, a
+ * pipe): f is read to its end but not closed; name is used in messages
+ * ("NAME:LINE: reason"). */
+SR_API int sr_input_open_stream(FILE *f, const char *name, const sr_dict *dict,
+                                sr_input **out, sr_err *err);
 /* Returns SR_OK with *doc set (caller frees), SR_DONE at the end, or an
  * error status for one unreadable item (err says which FILE:LINE); the
  * caller may call again to continue with the next item. */
@@ -283,6 +288,15 @@ SR_API int sr_store_actors(sr_store *st, const char *prefix, long limit,
                            int (*fn)(void *ud, const sr_actor_row *a), void *ud, sr_err *err);
 SR_API int sr_store_places(sr_store *st, const char *prefix, long limit,
                            int (*fn)(void *ud, const sr_place_row *p), void *ud, sr_err *err);
+
+/* A short string that changes whenever the stored data may have changed
+ * (SQLite: the database and WAL files' sizes and modification times;
+ * PostgreSQL: the server's WAL position), for caches of query results.
+ * Cheap: no table is read. *reuse_ms says for how long a result read after
+ * taking this stamp may be served again while the stamp stays the same:
+ * -1 without limit, 0 not at all (a commit may be only half visible yet),
+ * else milliseconds (PostgreSQL, where visibility trails the WAL). */
+SR_API int sr_store_stamp(sr_store *st, char *buf, size_t size, long *reuse_ms, sr_err *err);
 
 /* Writers of event rows: "table" (aligned, for terminals), "jsonl", "csv"
  * (with a header), "gdelt" (GDELT 2.0 event table columns, tab-separated),

@@ -17,7 +17,7 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
               libjansson-dev libyajl-dev libxml2-dev libutf8proc-dev libcmocka-dev
-              libsqlite3-dev libpq-dev python3 iso-codes)
+              libsqlite3-dev libpq-dev libcivetweb-dev python3 iso-codes)
 # The test command also runs the store's tests against a real PostgreSQL
 # server (a throwaway cluster on a loopback port, tools/pg_test_cluster.sh).
 [ "$mode" = test ] && APT_PACKAGES+=(postgresql)

@@ -18,6 +18,7 @@ int cmd_worker(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* The store named by --db, else $SITREP_DB, else ./sitrep.db. */
 const char *cli_db_target(const char *db);

@@ -23,9 +23,10 @@ static const struct {
     {"date", cmd_date, "resolve a date expression against a publication date"},
     {"ingest", cmd_ingest, "code documents and keep them in a store (SQLite or PostgreSQL)"},
     {"worker", cmd_worker, "code the documents queued in a store (ingest --queue)"},
-    {"events", cmd_events, "query stored events (table, jsonl, csv, gdelt, hxl)"},
+    {"events", cmd_events, "query stored events (table, jsonl, csv, gdelt, hxl, geojson)"},
     {"show", cmd_show, "one stored event with its sentence, mentions and why"},
     {"stats", cmd_stats, "counts of stored events by day, root code, actor pair, place"},
+    {"serve", cmd_serve, "the HTTP API and the dashboard (map, timeline, events)"},
 };
 
 static void usage(FILE *f)

@@ -952,6 +952,17 @@ static int read_doc_file(const char *path, char **out, size_t *len, sr_err *err)
     *out = sr_buf_take(&b, len);
     return SR_OK;
 }
+int sr_input_open_stream(FILE *f, const char *name, const sr_dict *dict, sr_input **out,
+                         sr_err *err)
+{
+    if (!out || !f)
+        return sr_err_set(err, SR_USAGE, NULL, 0, "sr_input_open_stream: no stream");
+    sr_input *in = sr_xcalloc(1, sizeof *in);
+    in->dict = dict;
+    open_lines(&in->jl, f, 0, name && *name ? name : "<stream>");
+    *out = in;
+    return SR_OK;
+}
 
 /* Starts on one path: a single document (returned), or a directory or
  * JSONL stream that the caller then drains (SR_DONE here), or an error. */
