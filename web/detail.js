@@ -26,12 +26,13 @@ function whyTable(why) {
   if (!items.length) return h('p', { class: 'muted' }, 'No explanation recorded.');
   return h('table', { class: 'why' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'role'), h('th', { scope: 'col' }, 'words'),
-      h('th', { scope: 'col' }, 'rule'), h('th', { scope: 'col' }, 'dictionary entry'))),
+      h('th', { scope: 'col' }, 'rule and dictionary entry'))),
     h('tbody', null, items.map((item) => h('tr', null,
       h('td', null, h('span', { class: `role-tag hl-${item.role}` }, ROLE_LABELS[item.role] || item.role)),
       h('td', { class: 'why-text' }, item.text || ''),
-      h('td', { class: 'mono' }, item.rule || '—'),
-      h('td', { class: 'mono why-entry' }, item.entry || '—')))));
+      h('td', null,
+        h('div', { class: 'mono' }, item.rule || '—'),
+        item.entry ? h('div', { class: 'mono why-entry' }, item.entry) : null)))));
 }
 
 function attributionText(attr) {

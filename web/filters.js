@@ -9,6 +9,9 @@ import { getJson, isAbort } from './api.js';
 import { h, replace } from './dom.js';
 import { CAMEO_ROOTS, PLOVER_TYPES, MODALITIES, QUADS } from './codes.js';
 
+/** " · 12 events" when the API counted them. */
+const eventsNote = (n) => (typeof n === 'number' ? ` · ${n} event${n === 1 ? '' : 's'}` : '');
+
 const FORM_KEYS = ['since', 'until', 'actor', 'quad', 'modality', 'place', 'q'];
 const CHIP_LABELS = {
   source: 'source', target: 'target', negated: 'negated', attributed: 'attributed to',
@@ -56,13 +59,12 @@ export function createFilters(form, chips, { onChange }) {
 
   suggest(controls.actor, form.querySelector('#actor-options'), async (q, signal) => {
     const { actors } = await getJson('actors', { q, limit: 12 }, { signal });
-    return actors.map((a) => h('option', { value: a.code },
-      `${a.name ? `${a.name} · ` : ''}${a.events} event${a.events === 1 ? '' : 's'}`));
+    return actors.map((a) => h('option', { value: a.code }, `${a.name || a.code}${eventsNote(a.events)}`));
   });
   suggest(controls.place, form.querySelector('#place-options'), async (q, signal) => {
     const { places } = await getJson('places', { q, limit: 12 }, { signal });
     return places.map((p) => h('option', { value: p.name },
-      `${[p.admin1 !== p.name ? p.admin1 : null, p.country].filter(Boolean).join(', ')} · ${p.events} event${p.events === 1 ? '' : 's'}`));
+      `${[p.name, p.admin1 !== p.name ? p.admin1 : null, p.country].filter(Boolean).join(', ')}${eventsNote(p.events)}`));
   });
 
   /** The filters the bar shows now (form controls + chips). */

@@ -155,7 +155,7 @@ export function createMap(element, { onSelect }) {
     clusters.addLayers(list);
     element.dataset.markers = String(list.length);
     if (list.length) {
-      map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 7 });
+      map.fitBounds(clusters.getBounds(), { padding: [30, 30], maxZoom: 7, animate: false });
     }
   }
 

@@ -103,7 +103,7 @@ export function createTimeline(element, { onBrush }) {
       width,
       height,
       padding: [8, 12, 0, 4],
-      cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
+      cursor: { y: false, drag: { x: true, y: false, setScale: false }, points: { show: false } },
       select: { show: true },
       legend: { show: true, live: true },
       scales: {
