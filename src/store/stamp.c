@@ -11,9 +11,10 @@
  *   (size, mtime in ns, inode) of both files changes with every commit.
  *   A checkpoint that truncates the WAL changes DB's mtime too.
  *
- *   PostgreSQL advances its WAL position with every write to the cluster
- *   (also writes to other databases, and hint-bit or vacuum writes): the
- *   stamp changes more often than needed, never less.
+ *   PostgreSQL advances its WAL insert position with every write to the
+ *   cluster, also to other databases and by vacuum: the stamp changes more
+ *   often than needed, never less. (The insert position, not the written
+ *   one: with asynchronous commit the WAL is written after the commit.)
  *
  * The stamp may change when the data did not (a cache miss, harmless);
  * it must never stay the same when the data changed. One race remains: a
@@ -59,7 +60,7 @@ int sr_store_stamp(sr_store *st, char *buf, size_t size, long *reuse_ms, sr_err 
     int rc = SR_OK;
     if (sr_db_kind(st->db) == SR_DB_PG) {
         sr_stmt *s;
-        rc = sr_db_prepare(st->db, "SELECT pg_current_wal_lsn()::text", &s, err);
+        rc = sr_db_prepare(st->db, "SELECT pg_current_wal_insert_lsn()::text", &s, err);
         if (rc == SR_OK) {
             rc = sr_stmt_step(s, err);
             if (rc == SR_OK) {
