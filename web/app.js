@@ -4,7 +4,7 @@
 // AbortController, so a slow answer for an old view never overwrites a newer
 // one; errors from the API are shown with the server's message.
 
-import { getJson, isAbort } from './api.js';
+import { getJson, isAbort } from './client.js';
 import { h, replace } from './dom.js';
 import { QUADS } from './codes.js';
 import { readUrl, pushView, replaceView, sameFilters } from './state.js';
@@ -234,8 +234,9 @@ document.addEventListener('keydown', (e) => {
 async function loadHealth() {
   try {
     const health = await getJson('health');
-    $('#health').textContent =
-      `${health.events.toLocaleString('en')} events · ${health.documents.toLocaleString('en')} documents · ${health.backend} · v${health.version}`;
+    const counted = (n, what) => (typeof n === 'number' ? `${n.toLocaleString('en')} ${what}` : null);
+    $('#health').textContent = [counted(health.events, 'events'), counted(health.documents, 'documents'),
+      health.backend, `v${health.version}`].filter(Boolean).join(' · ');
   } catch (err) {
     showError('Server', err);
   }

@@ -5,7 +5,7 @@
 // URL and are shown as removable chips. The bar reports a complete filter
 // object whenever a control is committed (change / Enter / submit).
 
-import { getJson, isAbort } from './api.js';
+import { getJson, isAbort } from './client.js';
 import { h, replace } from './dom.js';
 import { CAMEO_ROOTS, PLOVER_TYPES, MODALITIES, QUADS } from './codes.js';
 

@@ -6,7 +6,7 @@
 // clustering plugin and topojson-client are classic scripts (globals L and
 // topojson) loaded by index.html before the modules.
 
-import { getAsset } from './api.js';
+import { getAsset } from './client.js';
 import { h, svg } from './dom.js';
 import { QUADS, quadColor, quadOf, actorCode } from './codes.js';
 

@@ -203,6 +203,9 @@ async function settle() {
 
 async function open(query = '') {
   await page.goto(`${base}/${query}`);
+  // client.js marks <html data-busy> as soon as it runs; without it a script failed to load.
+  await page.waitForFunction(() => 'busy' in document.documentElement.dataset, null, { timeout: 5000 })
+    .catch(() => { throw new Failure(`the dashboard's scripts did not start on ${page.url()}`); });
   await settle();
 }
 
@@ -236,6 +239,9 @@ await check('the page loads its own scripts and shows the newest events', async 
   expect(all.length > 0, 'the API lists no events for the examples');
   equal(ids, all.map((e) => e.event_id), 'list rows vs GET /api/events?limit=100');
   equal(await page.textContent('#count'), `${(await count({})).toLocaleString('en')} events`, 'event count');
+  expect(await page.locator('#banner').isHidden(), `an error banner is shown: ${await page.textContent('#banner')}`);
+  const health = await api('/api/health');
+  expect((await page.textContent('#health')).includes(health.backend), 'the header does not show the store backend');
   await shot('overview');
 });
 

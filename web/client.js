@@ -1,4 +1,4 @@
-// web/api.js — the dashboard's only way to the sitrep JSON API (docs/API.md).
+// web/client.js — the dashboard's only way to the sitrep JSON API (docs/API.md).
 // Requests go to the same origin; failures become ApiError carrying the
 // server's own message ({"error": ..., "status": ...}). The number of
 // requests in flight is mirrored on <html data-busy="N"> so that the page
