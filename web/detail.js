@@ -8,16 +8,11 @@ import { h, replace, safeLink } from './dom.js';
 import { segments, ROLE_ORDER } from './highlight.js';
 import { quadOf, quadColor, rootName, actorLabel } from './codes.js';
 
-const ROLE_LABELS = {
-  verb: 'verb', source: 'source', target: 'target', place: 'place', negation: 'negation',
-  modality: 'modality', attribution: 'attribution', date: 'date', issue: 'issue',
-};
-
 function highlighted(mention) {
   const start = Array.isArray(mention.offset) ? mention.offset[0] : 0;
   return h('p', { class: 'sentence' }, segments(mention.sentence || '', start, mention.why).map((run) =>
     run.roles.length
-      ? h('mark', { class: run.roles.map((r) => `hl hl-${r}`).join(' '), title: run.roles.join(' · ') }, run.text)
+      ? h('mark', { class: ['hl', ...run.roles.map((r) => `hl-${r}`)].join(' '), title: run.roles.join(' · ') }, run.text)
       : run.text));
 }
 
@@ -28,7 +23,7 @@ function whyTable(why) {
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'role'), h('th', { scope: 'col' }, 'words'),
       h('th', { scope: 'col' }, 'rule and dictionary entry'))),
     h('tbody', null, items.map((item) => h('tr', null,
-      h('td', null, h('span', { class: `role-tag hl-${item.role}` }, ROLE_LABELS[item.role] || item.role)),
+      h('td', null, h('span', { class: `role-tag hl-${item.role}` }, item.role)),
       h('td', { class: 'why-text' }, item.text || ''),
       h('td', null,
         h('div', { class: 'mono' }, item.rule || '—'),
@@ -124,7 +119,7 @@ export function createDetail(element, { onClose, onDocument }) {
         h('h3', null, `Mentions (${mentions.length})`),
         h('ol', { class: 'mentions' }, mentions.map((m, i) => mentionCard(m, i, onDocument))),
         h('div', { class: 'role-legend', 'aria-label': 'highlight colours' },
-          ROLE_ORDER.map((role) => h('span', { class: `role-tag hl-${role}` }, ROLE_LABELS[role]))));
+          ROLE_ORDER.map((role) => h('span', { class: `role-tag hl-${role}` }, role))));
       body.scrollTop = 0;
     },
     error(message) {
