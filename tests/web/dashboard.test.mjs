@@ -139,7 +139,9 @@ async function api(pathAndQuery) {
 
 // ---- checks ----
 
+// Screenshots of this run only: a failed-*.png left from an earlier run would mislead.
 fs.mkdirSync(artifacts, { recursive: true });
+for (const old of fs.readdirSync(artifacts)) if (old.endsWith('.png')) fs.rmSync(path.join(artifacts, old));
 let passed = 0;
 let failed = 0;
 
