@@ -69,7 +69,17 @@ static char *decode(const char *s, size_t n)
     return out;
 }
 
+static api_response *parse(const char *query, api_params *ps);
+
 api_response *api_params_parse(const char *query, api_params *ps)
+{
+    api_response *r = parse(query, ps);
+    if (r)
+        api_params_free(ps); /* nothing half-parsed stays behind */
+    return r;
+}
+
+static api_response *parse(const char *query, api_params *ps)
 {
     memset(ps, 0, sizeof *ps);
     const char *s = query ? query : "";

@@ -155,7 +155,8 @@ static int authorized(const struct mg_connection *c, const char *t1, const char 
     h += 7;
     while (*h == ' ')
         h++;
-    return (t1 && same_token(h, t1)) | (t2 && same_token(h, t2));
+    int ok1 = t1 && same_token(h, t1), ok2 = t2 && same_token(h, t2); /* both, always */
+    return ok1 || ok2;
 }
 
 /* ---- the /api handler ---- */
