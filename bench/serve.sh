@@ -59,7 +59,7 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
+    [ -n "${SR_BENCH_KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -77,7 +77,7 @@ fi
 events=$("$bin" stats --db "$db" --by quad | awk '$NF ~ /^[0-9]+$/ {s+=$NF} END {print s+0}')
 
 # a month in the middle of the data and the actors with most events
-mid=$("$bin" stats --db "$db" --by day | awk 'NF==2 && $1 ~ /^[0-9]{4}-/ {d[n++]=$1} END {print d[int(n/2)]}')
+mid=$("$bin" stats --db "$db" --by day | awk 'NF==2 && $1 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ {d[n++]=$1} END {print d[int(n/2)]}')
 month=${mid%-*}
 since=$month-01
 until=$(python3 -c "import calendar,sys; y,m=map(int,'$month'.split('-')); print(f'{y:04d}-{m:02d}-{calendar.monthrange(y,m)[1]:02d}')")
@@ -122,8 +122,8 @@ def ms(s):
     v, u = re.match(r"([\d.]+)(\w+)", s).groups()
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", t).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 m = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 non2xx = int(m.group(1)) if m else 0
 m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)

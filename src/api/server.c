@@ -343,6 +343,11 @@ int sr_api_serve(const sr_api_config *cfg, volatile sig_atomic_t *stop, sr_err *
     opts[k++] = threads;
     opts[k++] = "enable_keep_alive";
     opts[k++] = "yes";
+    /* headers and body go out in separate writes: with Nagle's algorithm
+     * the body waits for the client's delayed ACK, 40 ms per answer on a
+     * kept-alive connection */
+    opts[k++] = "tcp_nodelay";
+    opts[k++] = "1";
     opts[k++] = "keep_alive_timeout_ms";
     opts[k++] = "5000";
     opts[k++] = "request_timeout_ms";
