@@ -6,6 +6,7 @@
  *   params.c    query strings -> sr_query, every value checked (400)
  *   handlers.c  the endpoints of docs/API.md
  *   cache.c     responses kept while the store's stamp is unchanged
+ *   response.c  responses and JSON errors (no civetweb: fuzzable)
  *
  * The contract is docs/API.md (and web/openapi.json). */
 #ifndef SR_API_H
