@@ -37,7 +37,7 @@ typedef struct sr_api_config {
  * finishes the requests in flight, closes every connection and returns.
  * Prints the URL on stdout once listening (and the bound port when the
  * configured one was 0). Errors (cannot bind, bad store) go into err. */
-int sr_api_serve(const sr_api_config *cfg, volatile sig_atomic_t *stop, sr_err *err);
+int sr_api_serve(const sr_api_config *cfg, const volatile sig_atomic_t *stop, sr_err *err);
 
 /* ---- what the files share ---- */
 

@@ -205,10 +205,8 @@ static int timeline_row(void *ud, const char *bucket, const char *key, long coun
         /* rows come in bucket order: a new bucket starts every series */
         json_array_append_new(t->buckets, json_string(bucket));
         json_array_append_new(t->total, json_integer(0));
-        const char *k;
-        json_t *v;
-        json_object_foreach(t->counts, k, v)
-            json_array_append_new(v, json_integer(0));
+        for (void *it = json_object_iter(t->counts); it; it = json_object_iter_next(t->counts, it))
+            json_array_append_new(json_object_iter_value(it), json_integer(0));
         nb++;
     }
     json_t *series = key_series(t, key);

@@ -145,9 +145,7 @@ static int api_handler(struct mg_connection *c, void *ud)
     int post = !strcmp(rq.method, "POST");
     api_response *r = NULL;
     char *body = NULL;
-    int close_after = 0, cacheable = 0, from_cache = 0;
-    char stamp[160] = "";
-    long reuse = 0;
+    int close_after = 0, cacheable = 0;
     sr_err err = {0};
 
     if (post && !strcmp(rq.path, "/api/documents")) {
@@ -173,13 +171,14 @@ static int api_handler(struct mg_connection *c, void *ud)
         r = api_error(500, "no worker state");
     if (!r) {
         rq.st = w->st;
+        char stamp[160] = "";
+        long reuse = 0;
         sr_buf key = {0};
         int get = !strcmp(rq.method, "GET") || head;
         if (get && sv->cache) {
             sr_buf_printf(&key, "%s?%s", rq.path, rq.query);
             if (sr_store_stamp(rq.st, stamp, sizeof stamp, &reuse, &err) == SR_OK) {
                 r = api_cache_get(sv->cache, key.p, stamp);
-                from_cache = r != NULL;
             } else {
                 stamp[0] = 0;
             }
@@ -191,7 +190,6 @@ static int api_handler(struct mg_connection *c, void *ud)
         }
         sr_buf_free(&key);
     }
-    (void)from_cache;
     send_response(c, r, head, close_after);
     int status = r->status;
     api_cache_release(sv->cache, r);
@@ -250,7 +248,7 @@ static void on_exit_thread(const struct mg_context *ctx, int type, void *p)
 
 /* ---- serve ---- */
 
-int sr_api_serve(const sr_api_config *cfg, volatile sig_atomic_t *stop, sr_err *err)
+int sr_api_serve(const sr_api_config *cfg, const volatile sig_atomic_t *stop, sr_err *err)
 {
     server sv = {.cfg = cfg};
     /* Open (and create or migrate) the store once up front, so that a bad
