@@ -204,12 +204,19 @@ static int on_begin_request(struct mg_connection *c)
     const struct mg_request_info *ri = mg_get_request_info(c);
     size_t n = strlen(ri->request_uri ? ri->request_uri : "") +
                strlen(ri->query_string ? ri->query_string : "");
-    if (n <= MAX_URI)
+    api_response *r = NULL;
+    const char *m = ri->request_method;
+    if (n > MAX_URI)
+        r = api_error(414, "URL of %zu bytes: at most %d", n, MAX_URI);
+    else if (strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "POST"))
+        /* before civetweb's own PUT/DELETE handling (file uploads) */
+        r = api_error(405, "method %s not allowed (GET, HEAD or POST)", m);
+    if (!r)
         return 0;
-    api_response *r = api_error(414, "URL of %zu bytes: at most %d", n, MAX_URI);
+    int status = r->status;
     send_response(c, r, 0, 1);
     api_response_free(r);
-    return 414;
+    return status;
 }
 
 /* civetweb's own errors (a static file not found, a bad request line) as
@@ -296,6 +303,11 @@ int sr_api_serve(const sr_api_config *cfg, const volatile sig_atomic_t *stop, sr
     opts[k++] = "30000";
     opts[k++] = "max_request_size";
     opts[k++] = "16384";
+    /* the dashboard's files change when sitrep is rebuilt: browsers
+     * revalidate every time (a 304 when unchanged) rather than run
+     * yesterday's scripts against today's API */
+    opts[k++] = "static_file_max_age";
+    opts[k++] = "0";
     opts[k++] = "additional_header";
     opts[k++] = SECURITY_HEADERS;
     if (cfg->access_log) {

@@ -319,6 +319,9 @@ def checks(sv, db):
     check("405 for DELETE", s == 405, s)
     s, _, _ = sv.get("/api/documents")
     check("405 for GET /api/documents", s == 405, s)
+    for m in ("PUT", "DELETE", "OPTIONS", "PATCH"):
+        s, h, d = sv.request(m, "/index.html")
+        check(f"405 JSON for {m} on a static file", s == 405 and json.loads(d)["status"] == 405, s)
 
     # ---- limits
     s, h, d = sv.get("/api/events?q=" + "a" * 9000)
