@@ -24,6 +24,7 @@
 #include "../time/dates.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,8 +68,7 @@ typedef struct coder {
     size_t capti;
     uint32_t *words;         /* the sentence's word ids (ti[k].word), for phrase matching */
     size_t capwords;
-    mention m[MAX_MENTIONS];
-    int nm;
+    int nm;                  /* mentions in m[] */
     int32_t docdate;         /* yyyymmdd or 0 */
     int docdate_source;      /* SR_DOCDATE_* */
     /* coreference: the last sentence's first source */
@@ -91,6 +91,9 @@ typedef struct coder {
         int count;
     } focus[16];
     int nfocus;
+    /* last, and not zeroed per document (26 KB): entries are written
+     * before they are read, up to nm */
+    mention m[MAX_MENTIONS];
 } coder;
 
 const char *sr_modality_name(int m)
@@ -178,9 +181,22 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return 1;
 }
 
+/* Fills c->ti for the sentence's tokens. Hashes first, prefetching each
+ * token's cache entry, then reads the entries: an entry is a likely cache
+ * miss, and this way the misses of a sentence overlap instead of queueing.
+ * c->words holds the hashes meanwhile (code_sentence fills it after). */
 static void lookup_tokens(coder *c, const sr_sentence *s)
 {
     tcache *tc = c->tc;
+    uint32_t *hs = c->words;
+    for (uint32_t k = 0; k < s->ntok; k++) {
+        const sr_token *t = &c->split.toks[s->tok0 + k];
+        size_t n = t->end - t->start;
+        if (n > TC_WORD)
+            continue;
+        hs[k] = sr_hash(c->text + t->start, n);
+        __builtin_prefetch(&tc->e[hs[k] & (TC_SIZE - 1)]);
+    }
     for (uint32_t k = 0; k < s->ntok; k++) {
         const sr_token *t = &c->split.toks[s->tok0 + k];
         tinfo *ti = &c->ti[k];
@@ -192,7 +208,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
             lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
             continue;
         }
-        uint32_t h = sr_hash(w, n);
+        uint32_t h = hs[k];
         tc_entry *e = &tc->e[h & (TC_SIZE - 1)];
         if (e->hash == h && e->len == n && same_bytes(e->s, w, n)) {
             ti->word = e->word;
@@ -1570,7 +1586,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
                 sr_err *err)
 {
     coder c;
-    memset(&c, 0, sizeof c);
+    memset(&c, 0, offsetof(coder, m));
     c.d = dict;
     c.doc = doc;
     c.text = doc->text;

@@ -199,6 +199,7 @@ struct sr_phrase_index {
     size_t n, cap;
     uint32_t *first;      /* open-addressing: slot -> 1 + index of first phrase of a run */
     uint32_t *firstkey;   /* slot -> first word id */
+    uint32_t *runlen;     /* slot -> number of phrases in the run */
     size_t nslots;
     uint8_t *starts;      /* bit per word id: some phrase starts with it */
     uint32_t maxkey;      /* largest first word id */
@@ -212,8 +213,9 @@ void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,
     SR_GROW(ix->ph, ix->cap, ix->n + 1);
     uint32_t *w = sr_xmalloc(n * sizeof *w);
     memcpy(w, words, n * sizeof *w);
-    ix->ph[ix->n++] = (sr_phrase){.words = w, .n = (uint32_t)n, .exact_case = (uint32_t)exact_case,
-                                  .text = text, .value = value};
+    ix->ph[ix->n++] = (sr_phrase){.words = w, .n = (uint32_t)n, .second = n > 1 ? w[1] : 0,
+                                  .exact_case = (uint32_t)exact_case, .text = text,
+                                  .value = value};
 }
 
 static int cmp_phrase(const void *a, const void *b)
@@ -244,15 +246,17 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
         ix->starts[ix->ph[i].words[0] >> 3] |= (uint8_t)(1u << (ix->ph[i].words[0] & 7));
     ix->first = sr_xcalloc(ns, sizeof *ix->first);
     ix->firstkey = sr_xcalloc(ns, sizeof *ix->firstkey);
-    for (size_t i = 0; i < ix->n; i++) {
-        if (i && ix->ph[i].words[0] == ix->ph[i - 1].words[0])
-            continue;
+    ix->runlen = sr_xcalloc(ns, sizeof *ix->runlen);
+    for (size_t i = 0, e; i < ix->n; i = e) {
         uint32_t key = ix->ph[i].words[0];
+        for (e = i + 1; e < ix->n && ix->ph[e].words[0] == key; e++)
+            ;
         size_t j = (key * 2654435761u) & (ns - 1);
         while (ix->first[j])
             j = (j + 1) & (ns - 1);
         ix->first[j] = (uint32_t)i + 1;
         ix->firstkey[j] = key;
+        ix->runlen[j] = (uint32_t)(e - i);
     }
 }
 
@@ -273,6 +277,7 @@ void sr_phrase_index_free(sr_phrase_index *ix)
     free(ix->ph);
     free(ix->first);
     free(ix->firstkey);
+    free(ix->runlen);
     free(ix->starts);
     free(ix);
 }
@@ -310,11 +315,13 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
         return 0;
     size_t found = 0;
     uint32_t best = 0;
-    for (size_t k = ix->first[j] - 1; k < ix->n && ix->ph[k].words[0] == key; k++) {
+    /* the run's length is kept with its slot: testing words[0] of each
+     * phrase would read one heap block per phrase */
+    for (size_t k = ix->first[j] - 1, end = k + ix->runlen[j]; k < end; k++) {
         const sr_phrase *p = &ix->ph[k];
         if (p->n < best)
             break; /* sorted longest first: nothing longer remains */
-        if (i + p->n > nwords)
+        if (i + p->n > nwords || (p->n > 1 && words[i + 1] != p->second))
             continue;
         uint32_t m = 1;
         while (m < p->n && words[i + m] == p->words[m])

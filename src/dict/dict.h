@@ -115,9 +115,10 @@ typedef struct sr_actor_entry {
 typedef struct sr_phrase {
     const uint32_t *words;  /* word ids, owned by the phrase index */
     uint32_t n;
+    uint32_t second;        /* words[1], 0 for one word: tested without a pointer chase */
     uint32_t exact_case;    /* 1: all-caps phrase, tokens must match case */
-    const char *text;       /* phrase as written */
     uint32_t value;         /* index into the owner's entry array */
+    const char *text;       /* phrase as written */
 } sr_phrase;
 
 typedef struct sr_phrase_index sr_phrase_index;

@@ -37,10 +37,22 @@
 
 /* ---- preferred countries ---- */
 
+/* Countries are compared as words: prefs_rank runs for every candidate
+ * place and prefs_init once per coded sentence. */
 typedef struct prefs {
     char cc[MAX_PREFER][4];  /* ISO alpha-3, most relevant first */
+    uint32_t w[MAX_PREFER];  /* the same as cc_word()s */
     size_t n;
 } prefs;
+
+/* The first three bytes of cc and a NUL as one word (cc needs no NUL). */
+static uint32_t cc_word(const char *cc)
+{
+    char b[4] = {cc[0], cc[1], cc[2], 0};
+    uint32_t w;
+    memcpy(&w, b, 4);
+    return w;
+}
 
 static int valid_cc(const char *s)
 {
@@ -50,21 +62,38 @@ static int valid_cc(const char *s)
     return 1;
 }
 
-static int prefs_rank(const prefs *p, const char cc[3])
+static int prefs_rank_w(const prefs *p, uint32_t w)
 {
     for (size_t i = 0; i < p->n; i++)
-        if (memcmp(p->cc[i], cc, 3) == 0)
+        if (p->w[i] == w)
             return (int)i;
     return NO_RANK;
 }
+
+static int prefs_rank(const prefs *p, const char cc[3]) { return prefs_rank_w(p, cc_word(cc)); }
 
 static void prefs_add(prefs *p, const char *cc)
 {
     if (p->n < MAX_PREFER && valid_cc(cc) && prefs_rank(p, cc) == NO_RANK) {
         memcpy(p->cc[p->n], cc, 3);
         p->cc[p->n][3] = '\0';
+        p->w[p->n] = cc_word(cc);
         p->n++;
     }
+}
+
+/* Bit i set when theatre t holds p->cc[i], for i < nexplicit (<= 16). */
+static uint32_t theatre_mask(const sr_geo_theatre *t, const prefs *p, size_t nexplicit)
+{
+    uint32_t m = 0;
+    for (int k = 0; k < 8; k++) {
+        uint32_t have;
+        memcpy(&have, t->codes[k], 4); /* NUL-terminated in the index */
+        for (size_t i = 0; have && i < nexplicit; i++)
+            if (have == p->w[i])
+                m |= 1u << i;
+    }
+    return m;
 }
 
 /* The caller's countries in order (only the first three letters count, so
@@ -74,25 +103,24 @@ static void prefs_init(prefs *p, const sr_gazetteer *g, const char *const *prefe
 {
     p->n = 0;
     for (size_t i = 0; i < n && prefer; i++)
-        if (prefer[i] && strlen(prefer[i]) >= 3)
+        if (prefer[i] && prefer[i][0] && prefer[i][1] && prefer[i][2]) /* 3 letters or more */
             prefs_add(p, prefer[i]);
     size_t nexplicit = p->n, nth;
     const sr_geo_theatre *th = sr_geo_theatres(g, &nth);
-    for (size_t i = 0; i < nexplicit; i++) {
-        uint32_t want; /* compare codes as words: this runs once per coded sentence */
-        memcpy(&want, p->cc[i], 4);
+    /* which explicit countries each theatre holds (bit i: p->cc[i]); the
+     * partners are then added per explicit country, theatres in order */
+    uint32_t member[64], any = 0;
+    for (size_t t = 0; t < nth && t < SR_ARRAY_LEN(member); t++)
+        any |= member[t] = theatre_mask(&th[t], p, nexplicit);
+    if (nth > SR_ARRAY_LEN(member))
+        any = 1;
+    for (size_t i = 0; any && i < nexplicit; i++)
         for (size_t t = 0; t < nth; t++) {
-            int member = 0;
-            for (int k = 0; k < 8 && !member; k++) {
-                uint32_t have;
-                memcpy(&have, th[t].codes[k], 4);
-                member = have == want;
-            }
-            for (int k = 0; member && k < 8; k++)
+            uint32_t m = t < SR_ARRAY_LEN(member) ? member[t] : theatre_mask(&th[t], p, nexplicit);
+            for (int k = 0; (m >> i & 1u) && k < 8; k++)
                 if (th[t].codes[k][0])
                     prefs_add(p, th[t].codes[k]);
         }
-    }
 }
 
 /* ---- scoring ---- */
@@ -460,11 +488,13 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
         size_t e = ends[k];
         int one_word = k == 0;
         size_t klen = span_key(s, i, e, key);
-        if (!klen || (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
+        if (!klen)
             continue;
+        /* the (cached) index lookup first: most spans name nothing, and
+         * the stop words are a binary search */
         const sr_geo_key *run;
         size_t nrun = sr_geo_find(g, key, &run);
-        if (nrun == 0)
+        if (nrun == 0 || (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
             continue;
         int curated_only = one_word && is_upper_short(s, i);
         pick b = best_of(g, run, nrun, p, 0, curated_only);

@@ -201,8 +201,8 @@ static int abbr_type(const unsigned char *w, uint32_t len)
 {
     if (len == 0 || len >= sizeof(word12))
         return P_NONE;
-    for (size_t k = 0; k < SR_ARRAY_LEN(abbrs); k++)
-        if (abbrs[k].w[len] == 0 && memcmp(abbrs[k].w, w, len) == 0)
+    for (size_t k = 0; k < SR_ARRAY_LEN(abbrs); k++)  /* every word before a period */
+        if (abbrs[k].w[0] == w[0] && abbrs[k].w[len] == 0 && memcmp(abbrs[k].w, w, len) == 0)
             return abbrs[k].type;
     return P_NONE;
 }
@@ -504,6 +504,18 @@ static uint32_t scan_word(st *s, uint32_t i, uint32_t *flags, int *pend)
     while (j < n) {
         unsigned c = t[j];
         uint32_t al;
+        if (is_lower_a(c)) {
+            /* most bytes of news text: a run of lower-case ASCII letters,
+             * counted in one tight loop */
+            uint32_t j0 = j;
+            do
+                j++;
+            while (j < n && is_lower_a(t[j]));
+            if (nlet == 0)
+                firstlen = 1;
+            nlet += j - j0;
+            continue;
+        }
         if (c < 0x80) {
             if (is_alpha_a(c)) {
                 if (nlet++ == 0) {
