@@ -527,9 +527,12 @@ static int id_matches(uint32_t id, const tinfo *ti)
 /* Tokens matched by the longest alternative of e at k (0 = no match). */
 static uint32_t elem_matches(const sr_pat_elem *e, const tinfo *ti, uint32_t avail)
 {
-    uint64_t bits = (1ull << (ti->word & 63)) | (1ull << (ti->lemma[0] & 63)) |
-                    (1ull << (ti->lemma[1] & 63));
-    if (!(e->mask & bits))
+    /* lemmas against the lemma alternatives, the form against the exact
+     * ones; an id of 0 (none) sets no bit */
+    uint64_t lbits = ((uint64_t)(ti->lemma[0] != 0) << (ti->lemma[0] & 63)) |
+                     ((uint64_t)(ti->lemma[1] != 0) << (ti->lemma[1] & 63));
+    uint64_t wbit = (uint64_t)(ti->word != 0) << (ti->word & 63);
+    if (!((e->mask & lbits) | (e->xmask & wbit)))
         return 0; /* no alternative can start with this token */
     uint32_t best = 0;
     for (size_t i = 0, off = 0; i < e->nalt; i++, off += 1 + e->alt[off]) {

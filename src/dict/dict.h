@@ -145,7 +145,8 @@ typedef struct sr_pat_elem {
     uint8_t type;        /* SR_PAT_* */
     uint8_t optional;    /* trailing '?' */
     uint16_t nalt;       /* alternatives in alt[] */
-    uint64_t mask;       /* bit (id & 63) of each alternative's first word: a quick reject */
+    uint64_t mask;       /* bit (id & 63) of each alternative's first lemma: a quick reject */
+    uint64_t xmask;      /* the same for first words that are exact forms (SR_ALT_EXACT) */
     uint32_t *alt;       /* per alternative: word count n, then n lemma or word ids; owned */
 } sr_pat_elem;
 

@@ -243,8 +243,13 @@ static int verb_line(void *ud, sr_dict_line *L, sr_err *err)
                 w = wend + 1;
             }
             e->nalt++;
-            if (e->alt[head] > 0)
-                e->mask |= 1ull << ((e->alt[head + 1] & ~SR_ALT_EXACT) & 63);
+            if (e->alt[head] > 0) {
+                uint32_t id = e->alt[head + 1];
+                if (id & SR_ALT_EXACT)
+                    e->xmask |= 1ull << ((id & ~SR_ALT_EXACT) & 63);
+                else
+                    e->mask |= 1ull << (id & 63);
+            }
             a = we + 1;
         }
         p.nlit++;

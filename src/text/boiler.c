@@ -56,6 +56,7 @@ struct sr_boiler {
      * the rules that can start with anything (anyfirst). */
     size_t *byfirst, first[257];
     size_t *anyfirst, nany;
+    size_t *inl, ninl;      /* the inline rules, in file order */
 };
 
 /* ---- loading ---- */
@@ -258,9 +259,12 @@ static void index_rules(sr_boiler *b)
     size_t count[256] = {0};
     b->byfirst = sr_xmalloc((b->n ? b->n : 1) * sizeof *b->byfirst);
     b->anyfirst = sr_xmalloc((b->n ? b->n : 1) * sizeof *b->anyfirst);
+    b->inl = sr_xmalloc((b->n ? b->n : 1) * sizeof *b->inl);
     for (size_t i = 0; i < b->n; i++) {
-        if (b->rules[i].kind == R_INLINE)
+        if (b->rules[i].kind == R_INLINE) {
+            b->inl[b->ninl++] = i;
             continue;
+        }
         if (b->rules[i].kind == R_LINE)
             find_need(&b->rules[i]);
         int c = first_byte(&b->rules[i]);
@@ -370,6 +374,7 @@ void sr_boiler_free(sr_boiler *b)
     free(b->classes);
     free(b->byfirst);
     free(b->anyfirst);
+    free(b->inl);
     free(b);
 }
 
@@ -445,7 +450,9 @@ static int contains(const char *s, size_t n, const unsigned char *needle, size_t
         p = memchr(p, needle[0], n - nn + 1 - (size_t)(p - s));
         if (!p)
             return 0;
-        if (!memcmp(p, needle, nn))
+        /* the needle's first byte is often common: test the second
+         * before calling memcmp */
+        if ((nn < 2 || (unsigned char)p[1] == needle[1]) && !memcmp(p, needle, nn))
             return 1;
         p++;
     }
@@ -461,13 +468,22 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
         n--;
     if (n == 0 || n > SR_BOILER_MAX_LINE)
         return 0;
-    char buf[SR_BOILER_MAX_LINE], low[SR_BOILER_MAX_LINE];
-    n = collapse(buf, s, n);
-    if (n == 0)
+    /* the first byte (never white space here) picks the candidate rules:
+     * most lines have none, and need no copies */
+    unsigned c = (unsigned char)sr_lower((unsigned char)s[0]);
+    if (b->first[c] == b->first[c + 1] && !b->nany)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)sr_lower((unsigned char)buf[i]);
-    unsigned c = (unsigned char)low[0];
+    /* collapse() and a lower-case copy in one pass */
+    char buf[SR_BOILER_MAX_LINE], low[SR_BOILER_MAX_LINE];
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i] == '\t' ? ' ' : s[i];
+        if (ch == ' ' && buf[w - 1] == ' ')
+            continue; /* w > 0: s[0] is no blank */
+        buf[w] = ch;
+        low[w++] = (char)sr_lower((unsigned char)ch);
+    }
+    n = w;
     for (size_t k = b->first[c]; k < b->first[c + 1] + b->nany; k++) {
         size_t i = k < b->first[c + 1] ? b->byfirst[k] : b->anyfirst[k - b->first[c + 1]];
         const rule *r = &b->rules[i];
@@ -594,10 +610,8 @@ size_t sr_boiler_apply(const sr_boiler *b, char *text, size_t len)
         if (w != rd)
             memmove(text + w, text + rd, next - rd);
         size_t m = n;
-        if (b->has_inline)
-            for (size_t i = 0; i < b->n; i++)
-                if (b->rules[i].kind == R_INLINE)
-                    m = cut_inline(&b->rules[i], text + w, m);
+        for (size_t i = 0; i < b->ninl; i++)
+            m = cut_inline(&b->rules[b->inl[i]], text + w, m);
         if (m < n && is_blank(text + w, m)) {
             dropped = 1;
             rd = next;

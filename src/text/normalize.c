@@ -172,6 +172,7 @@ void sr_text_normalize(const char *in, size_t len, sr_buf *out,
 {
     const unsigned char *s = (const unsigned char *)in;
     norm st = {.out = out};
+    sr_buf_grow(out, len);      /* about the output's size: no copies while growing */
     sr_buf_put(out, "", 0);     /* out->p is non-NULL from here on */
     st.base = out->n;
     size_t i = 0;
