@@ -37,6 +37,7 @@ void sr_stmt_bind_text(sr_stmt *st, int i, const char *s)
     st->ops->bind_textn(st, i, s, s ? strlen(s) : 0);
 }
 void sr_stmt_bind_textn(sr_stmt *st, int i, const char *s, size_t n) { st->ops->bind_textn(st, i, s, n); }
+void sr_stmt_bind_ref(sr_stmt *st, int i, const char *s, size_t n) { st->ops->bind_ref(st, i, s, n); }
 void sr_stmt_bind_int(sr_stmt *st, int i, int64_t v) { st->ops->bind_int(st, i, v); }
 void sr_stmt_bind_double(sr_stmt *st, int i, double v) { st->ops->bind_double(st, i, v); }
 void sr_stmt_bind_null(sr_stmt *st, int i) { st->ops->bind_null(st, i); }
@@ -54,3 +55,4 @@ int sr_stmt_isnull(const sr_stmt *st, int col) { return st->ops->isnull(st, col)
 const char *sr_stmt_text(const sr_stmt *st, int col) { return st->ops->text(st, col); }
 int64_t sr_stmt_int(const sr_stmt *st, int col) { return st->ops->get_int(st, col); }
 double sr_stmt_double(const sr_stmt *st, int col) { return st->ops->get_double(st, col); }
+int64_t sr_db_inserted_id(sr_db *db) { return db->ops->inserted_id(db); }

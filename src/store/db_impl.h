@@ -14,6 +14,7 @@ typedef struct sr_db_ops {
     int (*rollback)(sr_db *);
     int (*prepare)(sr_db *, const char *sql, sr_stmt **, sr_err *);
     void (*bind_textn)(sr_stmt *, int, const char *, size_t); /* s NULL = SQL NULL */
+    void (*bind_ref)(sr_stmt *, int, const char *, size_t);   /* not copied */
     void (*bind_int)(sr_stmt *, int, int64_t);
     void (*bind_double)(sr_stmt *, int, double);
     void (*bind_null)(sr_stmt *, int);
@@ -25,6 +26,7 @@ typedef struct sr_db_ops {
     const char *(*text)(const sr_stmt *, int);
     int64_t (*get_int)(const sr_stmt *, int);
     double (*get_double)(const sr_stmt *, int);
+    int64_t (*inserted_id)(sr_db *);
 } sr_db_ops;
 
 /* Every backend's sr_db and sr_stmt begin with these headers. */

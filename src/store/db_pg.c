@@ -610,10 +610,16 @@ static int64_t pg_int(const sr_stmt *s, int c)
 }
 
 
+static int64_t pg_inserted_id(sr_db *d)
+{
+    (void)d;
+    return -1;
+}
+
 static const sr_db_ops PG_OPS = {
     pg_close, pg_exec, pg_begin, pg_commit, pg_rollback, pg_prepare,
-    pg_bind_textn, pg_bind_int, pg_bind_double, pg_bind_null, pg_step, pg_reset,
-    pg_free_stmt, pg_ncols, pg_isnull, pg_text, pg_int, pg_double,
+    pg_bind_textn, pg_bind_textn, pg_bind_int, pg_bind_double, pg_bind_null, pg_step, pg_reset,
+    pg_free_stmt, pg_ncols, pg_isnull, pg_text, pg_int, pg_double, pg_inserted_id,
 };
 
 int sr_pg_open(const char *url, unsigned flags, sr_db **out, sr_err *err)

@@ -135,6 +135,13 @@ static void sq_bind_textn(sr_stmt *st, int i, const char *s, size_t n)
     else
         sqlite3_bind_null(SQS(st)->h, i);
 }
+static void sq_bind_ref(sr_stmt *st, int i, const char *s, size_t n)
+{
+    if (s)
+        sqlite3_bind_text(SQS(st)->h, i, s, (int)n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(SQS(st)->h, i);
+}
 static void sq_bind_int(sr_stmt *st, int i, int64_t v) { sqlite3_bind_int64(SQS(st)->h, i, v); }
 static void sq_bind_double(sr_stmt *st, int i, double v) { sqlite3_bind_double(SQS(st)->h, i, v); }
 static void sq_bind_null(sr_stmt *st, int i) { sqlite3_bind_null(SQS(st)->h, i); }
@@ -167,10 +174,15 @@ static const char *sq_text(const sr_stmt *st, int c) { return (const char *)sqli
 static int64_t sq_int(const sr_stmt *st, int c) { return sqlite3_column_int64(SQS(st)->h, c); }
 static double sq_double(const sr_stmt *st, int c) { return sqlite3_column_double(SQS(st)->h, c); }
 
+static int64_t sq_inserted_id(sr_db *db)
+{
+    return sqlite3_changes(SQ(db)->h) > 0 ? (int64_t)sqlite3_last_insert_rowid(SQ(db)->h) : -1;
+}
+
 static const sr_db_ops SQ_OPS = {
     sq_close, sq_exec, sq_begin, sq_commit, sq_rollback, sq_prepare,
-    sq_bind_textn, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_reset,
-    sq_free_stmt, sq_ncols, sq_isnull, sq_text, sq_int, sq_double,
+    sq_bind_textn, sq_bind_ref, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_reset,
+    sq_free_stmt, sq_ncols, sq_isnull, sq_text, sq_int, sq_double, sq_inserted_id,
 };
 
 int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)

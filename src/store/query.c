@@ -6,7 +6,15 @@
  * except full-text search (FTS5 MATCH on SQLite, a text search vector on
  * PostgreSQL) and is shaped for the indexes of schema.c: results come
  * newest first from events(date), so a page of a typical filter reads a few
- * hundred index entries, not the table. */
+ * hundred index entries, not the table.
+ *
+ * A page (a query with a limit) is read in two steps: the ids of its
+ * events first, from the indexes alone where they cover the filters, then
+ * the columns, joins and subqueries of those rows only, not of every
+ * candidate the sort looked at. A full-text page starts with the newest
+ * dates (text_window). Stores older than schema version 4, which
+ * read-only commands do not migrate, are read with the SQL of their own
+ * schema (the mention-event join of mjoin) in one step. */
 #include "store.h"
 
 #include "../time/dates.h"
@@ -22,8 +30,9 @@
 typedef struct {
     sr_buf sql;
     struct {
-        int is_num;
+        int is_num;        /* 1: num, 2: inum, 0: text */
         double num;
+        int64_t inum;
         char *text;
     } p[64];
     int n;
@@ -55,6 +64,16 @@ static void w_num(where *w, double v)
     }
 }
 
+static void w_int(where *w, int64_t v)
+{
+    if (w->n < 64) {
+        w->p[w->n].is_num = 2;
+        w->p[w->n++].inum = v;
+    } else {
+        w->bad = 1;
+    }
+}
+
 static void w_free(where *w)
 {
     for (int i = 0; i < w->n; i++)
@@ -65,7 +84,9 @@ static void w_free(where *w)
 static void bind_all(const where *w, sr_stmt *s, int first)
 {
     for (int i = 0; i < w->n; i++) {
-        if (w->p[i].is_num)
+        if (w->p[i].is_num == 2)
+            sr_stmt_bind_int(s, first + i, w->p[i].inum);
+        else if (w->p[i].is_num)
             sr_stmt_bind_double(s, first + i, w->p[i].num);
         else
             sr_stmt_bind_text(s, first + i, w->p[i].text);
@@ -171,10 +192,29 @@ static char *fts5_query(const char *q)
     return sr_buf_take(&b, NULL);
 }
 
-static int build_where(sr_store *st, const sr_query *q, where *w)
+/* The condition that a mention m belongs to the event e, in the store's
+ * schema (version 4 links them by events.id). */
+static const char *mjoin(const sr_store *st)
+{
+    return st->version >= 4 ? "m.event = e.id" : "m.event_id = e.event_id";
+}
+
+/* Builds the WHERE clause of q. from_day, if not NO_WINDOW, adds "dated
+ * from_day or later" (a day number), which text_window uses. */
+#define NO_WINDOW INT32_MIN
+
+static int build_where(sr_store *st, const sr_query *q, int32_t from_day, where *w)
 {
     sr_err *err = w->err;
     const char *name = sr_db_name(st->db);
+    char cond[512];
+    int v4 = st->version >= 4;
+    if (from_day != NO_WINDOW) {
+        char d[11];
+        sr_ymd_format(sr_ymd_from_days(from_day), d);
+        w_and(w, "e.date >= ?");
+        w_text(w, d);
+    }
     if (q->since) {
         if (!valid_date(q->since))
             return sr_err_set(err, SR_USAGE, "", 0, "since: not a date YYYY-MM-DD: '%s'", q->since);
@@ -246,11 +286,13 @@ static int build_where(sr_store *st, const sr_query *q, where *w)
     }
     if (q->attributed && *q->attributed) {
         if (!strcmp(q->attributed, "anonymous")) {
-            w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id"
-                     " AND m.attr_anonymous = 1)");
+            snprintf(cond, sizeof cond, "EXISTS (SELECT 1 FROM mentions m WHERE %s"
+                     " AND m.attr_anonymous = 1)", mjoin(st));
+            w_and(w, cond);
         } else {
-            w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id"
-                     " AND lower(m.attr_by) LIKE ? ESCAPE '\\')");
+            snprintf(cond, sizeof cond, "EXISTS (SELECT 1 FROM mentions m WHERE %s"
+                     " AND lower(m.attr_by) LIKE ? ESCAPE '\\')", mjoin(st));
+            w_and(w, cond);
             char *pat = like_any(q->attributed);
             w_text(w, pat);
             free(pat);
@@ -309,27 +351,50 @@ static int build_where(sr_store *st, const sr_query *q, where *w)
             return sr_err_set(err, SR_USAGE, name, 0,
                               "store has no full-text index (schema %d): open it once with"
                               " `sitrep ingest` to upgrade", st->version);
+        /* Matching sentences, their mentions, their events. In a window
+         * (text_window) only the sentences dated from its first day on
+         * can report events of those days: a sentence is dated by its
+         * newest event (sentences.fts_day), and the SQLite index is
+         * keyed by that date (fts_key), so it reads those matches only. */
+        int64_t fts_from = from_day != NO_WINDOW ? (int64_t)from_day + SR_FTS_DAY0 : 0;
         if (sr_db_kind(st->db) == SR_DB_PG) {
-            w_and(w, "e.event_id IN (SELECT m.event_id FROM sentences s JOIN mentions m"
+            snprintf(cond, sizeof cond, "%s IN (SELECT %s FROM sentences s JOIN mentions m"
                      " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
-                     " WHERE to_tsvector('english', s.text) @@ websearch_to_tsquery('english', ?))");
+                     " WHERE to_tsvector('english', s.text) @@ websearch_to_tsquery('english', ?)%s)",
+                     v4 ? "e.id" : "e.event_id", v4 ? "m.event" : "m.event_id",
+                     fts_from ? " AND s.fts_day >= ?" : "");
+            w_and(w, cond);
             w_text(w, q->text);
+            if (fts_from)
+                w_int(w, fts_from);
         } else {
             char *fq = fts5_query(q->text);
             if (!*fq) {
                 free(fq);
                 return sr_err_set(err, SR_USAGE, "", 0, "text: no words to search for");
             }
-            w_and(w, "e.event_id IN (SELECT m.event_id FROM sentences_fts f"
-                     " JOIN sentences s ON s.rowid = f.rowid JOIN mentions m"
-                     " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
-                     " WHERE sentences_fts MATCH ?)");
+            if (v4)
+                snprintf(cond, sizeof cond, "e.id IN (SELECT m.event FROM sentences_fts f"
+                         " JOIN sentences s ON s.id = (f.rowid & %lld) JOIN mentions m"
+                         " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
+                         " WHERE sentences_fts MATCH ?%s)",
+                         (long long)((1ll << SR_FTS_ID_BITS) - 1), fts_from ? " AND f.rowid >= ?" : "");
+            else
+                snprintf(cond, sizeof cond, "e.event_id IN (SELECT m.event_id FROM sentences_fts f"
+                         " JOIN sentences s ON s.rowid = f.rowid JOIN mentions m"
+                         " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
+                         " WHERE sentences_fts MATCH ?)");
+            w_and(w, cond);
             w_text(w, fq);
             free(fq);
+            if (v4 && fts_from)
+                w_int(w, fts_from << SR_FTS_ID_BITS);
         }
     }
     if (q->doc && *q->doc) {
-        w_and(w, "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id AND m.doc_id = ?)");
+        w_and(w, v4 ? "e.id IN (SELECT m.event FROM mentions m WHERE m.doc_id = ?)"
+                    : "EXISTS (SELECT 1 FROM mentions m WHERE m.event_id = e.event_id"
+                      " AND m.doc_id = ?)");
         w_text(w, q->doc);
     }
     if (w->bad)
@@ -337,17 +402,23 @@ static int build_where(sr_store *st, const sr_query *q, where *w)
     return SR_OK;
 }
 
-static const char ROW_COLUMNS[] =
-    "e.event_id, e.date, e.date_precision, e.src_code, e.src_country, e.src_org, e.src_name,"
-    " e.tgt_code, e.tgt_country, e.tgt_org, e.tgt_name, e.cameo, e.root, e.quad_class,"
-    " e.goldstein, e.plover, e.plover_mode, e.negated, e.modality, e.issues,"
-    " e.place_id, e.place_name, e.place_country, e.admin1, e.place_precision, e.lat, e.lon,"
-    " e.num_mentions, e.num_articles, e.num_sources, e.first_doc, s.text, d.outlet, d.url,"
-    " (SELECT m.attr_by FROM mentions m WHERE m.event_id = e.event_id AND m.doc_id = e.first_doc"
-    "  AND m.sent_no = e.first_sent AND m.attr_by IS NOT NULL LIMIT 1), d.ingested_at"
-    " FROM events e"
-    " LEFT JOIN sentences s ON s.doc_id = e.first_doc AND s.sent_no = e.first_sent"
-    " LEFT JOIN documents d ON d.doc_id = e.first_doc";
+/* "SELECT" and the columns read_row reads, from events e and its joins. */
+static void select_row(const sr_store *st, sr_buf *sql)
+{
+    sr_buf_printf(sql,
+        "SELECT e.event_id, e.date, e.date_precision, e.src_code, e.src_country, e.src_org,"
+        " e.src_name, e.tgt_code, e.tgt_country, e.tgt_org, e.tgt_name, e.cameo, e.root,"
+        " e.quad_class, e.goldstein, e.plover, e.plover_mode, e.negated, e.modality, e.issues,"
+        " e.place_id, e.place_name, e.place_country, e.admin1, e.place_precision, e.lat, e.lon,"
+        " e.num_mentions, e.num_articles, e.num_sources, e.first_doc, s.text, d.outlet, d.url,"
+        " (SELECT m.attr_by FROM mentions m WHERE m.doc_id = e.first_doc"
+        "  AND m.sent_no = e.first_sent AND %s AND m.attr_by IS NOT NULL LIMIT 1), d.ingested_at"
+        " FROM events e"
+        " LEFT JOIN sentences s ON s.doc_id = e.first_doc AND s.sent_no = e.first_sent"
+        " LEFT JOIN documents d ON d.doc_id = e.first_doc", mjoin(st));
+}
+
+static const char ORDER[] = " ORDER BY e.date DESC NULLS LAST, e.event_id DESC";
 
 static void read_row(sr_stmt *s, sr_event_row *r, char *cursor, size_t csize)
 {
@@ -396,46 +467,39 @@ static void read_row(sr_stmt *s, sr_event_row *r, char *cursor, size_t csize)
     r->cursor = cursor;
 }
 
-int sr_store_query(sr_store *st, const sr_query *q, int (*fn)(void *ud, const sr_event_row *row),
-                   void *ud, sr_err *err)
+/* Adds the keyset condition of an --after cursor: rows after (date, id)
+ * in the order of ORDER. *date gets the cursor's date ("" if undated). */
+static int after_cond(const sr_query *q, where *w, char date[16], sr_err *err)
 {
-    where w = {.err = err};
-    int rc = build_where(st, q, &w);
-    if (rc)
-        goto out;
-    if (q->after && *q->after) {
-        /* keyset pagination: rows after (date, id) in the order below */
-        const char *bar = strchr(q->after, '|');
-        if (!bar || strlen(bar + 1) != 16) {
-            rc = sr_err_set(err, SR_USAGE, "", 0, "after: not a cursor from a previous page");
-            goto out;
-        }
-        char date[16];
-        snprintf(date, sizeof date, "%.*s", (int)(bar - q->after), q->after);
-        if (!*date) {
-            w_and(&w, "(e.date IS NULL AND e.event_id < ?)");
-            w_text(&w, bar + 1);
-        } else {
-            w_and(&w, "(e.date < ? OR (e.date = ? AND e.event_id < ?) OR e.date IS NULL)");
-            w_text(&w, date);
-            w_text(&w, date);
-            w_text(&w, bar + 1);
-        }
+    date[0] = 0;
+    if (!q->after || !*q->after)
+        return SR_OK;
+    const char *bar = strchr(q->after, '|');
+    if (!bar || strlen(bar + 1) != 16)
+        return sr_err_set(err, SR_USAGE, "", 0, "after: not a cursor from a previous page");
+    snprintf(date, 16, "%.*s", (int)(bar - q->after), q->after);
+    if (!*date) {
+        w_and(w, "(e.date IS NULL AND e.event_id < ?)");
+        w_text(w, bar + 1);
+    } else {
+        w_and(w, "(e.date < ? OR (e.date = ? AND e.event_id < ?) OR e.date IS NULL)");
+        w_text(w, date);
+        w_text(w, date);
+        w_text(w, bar + 1);
     }
-    sr_buf sql = {0};
-    sr_buf_puts(&sql, "SELECT ");
-    sr_buf_puts(&sql, ROW_COLUMNS);
-    if (w.sql.n)
-        sr_buf_put(&sql, w.sql.p, w.sql.n);
-    sr_buf_puts(&sql, " ORDER BY e.date DESC NULLS LAST, e.event_id DESC");
-    if (q->limit > 0)
-        sr_buf_printf(&sql, " LIMIT %ld", q->limit);
+    return SR_OK;
+}
+
+/* Prepares sql, binds w's parameters from the first on, and calls fn for
+ * each row until it returns non-zero. */
+static int emit_rows(sr_store *st, const char *sql, const where *w,
+                     int (*fn)(void *ud, const sr_event_row *row), void *ud, sr_err *err)
+{
     sr_stmt *s;
-    rc = sr_db_prepare(st->db, sql.p, &s, err);
-    sr_buf_free(&sql);
+    int rc = sr_db_prepare(st->db, sql, &s, err);
     if (rc)
-        goto out;
-    bind_all(&w, s, 1);
+        return rc;
+    bind_all(w, s, 1);
     char cursor[64];
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
         sr_event_row r;
@@ -446,10 +510,154 @@ int sr_store_query(sr_store *st, const sr_query *q, int (*fn)(void *ud, const sr
         }
     }
     sr_stmt_free(s);
-    if (rc == SR_DONE)
-        rc = SR_OK;
-out:
+    return rc == SR_DONE ? SR_OK : rc;
+}
+
+/* A query in one step: every row with its columns, in order (unlimited
+ * exports, and stores older than version 4). */
+static int query_whole(sr_store *st, const sr_query *q,
+                       int (*fn)(void *ud, const sr_event_row *row), void *ud, sr_err *err)
+{
+    where w = {.err = err};
+    char date[16];
+    int rc = build_where(st, q, NO_WINDOW, &w);
+    if (rc == SR_OK && (rc = after_cond(q, &w, date, err)) == SR_OK) {
+        sr_buf sql = {0};
+        select_row(st, &sql);
+        sr_buf_put(&sql, w.sql.p, w.sql.n);
+        sr_buf_puts(&sql, ORDER);
+        if (q->limit > 0)
+            sr_buf_printf(&sql, " LIMIT %ld", q->limit);
+        rc = emit_rows(st, sql.p, &w, fn, ud, err);
+        sr_buf_free(&sql);
+    }
     w_free(&w);
+    return rc;
+}
+
+/* The ids of the first q->limit events matching q, dated from_day or later
+ * (NO_WINDOW: any date), in order. */
+static int page_ids(sr_store *st, const sr_query *q, int32_t from_day, int64_t *ids, size_t *n,
+                    sr_err *err)
+{
+    *n = 0;
+    where w = {.err = err};
+    char date[16];
+    int rc = build_where(st, q, from_day, &w);
+    if (rc == SR_OK && (rc = after_cond(q, &w, date, err)) == SR_OK) {
+        sr_buf sql = {0};
+        sr_buf_puts(&sql, "SELECT e.id FROM events e");
+        sr_buf_put(&sql, w.sql.p, w.sql.n);
+        sr_buf_puts(&sql, ORDER);
+        sr_buf_printf(&sql, " LIMIT %ld", q->limit);
+        sr_stmt *s;
+        rc = sr_db_prepare(st->db, sql.p, &s, err);
+        sr_buf_free(&sql);
+        if (rc == SR_OK) {
+            bind_all(&w, s, 1);
+            while ((rc = sr_stmt_step(s, err)) == SR_OK && *n < (size_t)q->limit)
+                ids[(*n)++] = sr_stmt_int(s, 0);
+            sr_stmt_free(s);
+            if (rc == SR_OK || rc == SR_DONE)
+                rc = SR_OK;
+        }
+    }
+    w_free(&w);
+    return rc;
+}
+
+/* The day a full-text page starts from: the cursor's date, else the newest
+ * event's; NO_WINDOW when there is none (an undated cursor, no dates). */
+static int top_day(sr_store *st, const char *after_date, int32_t *day, sr_err *err)
+{
+    *day = NO_WINDOW;
+    if (after_date && *after_date) {
+        *day = sr_ymd_days(sr_date_parse_iso(after_date));
+        return SR_OK;
+    }
+    sr_stmt *s;
+    int rc = sr_db_prepare(st->db, "SELECT max(date) FROM events", &s, err);
+    if (rc)
+        return rc;
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK && sr_stmt_text(s, 0))
+        *day = sr_ymd_days(sr_date_parse_iso(sr_stmt_text(s, 0)));
+    sr_stmt_free(s);
+    return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
+}
+
+/* Pages of at most this many rows are read in two steps. */
+#define PAGE_MAX 1000
+
+/* A full-text query matches tens of thousands of sentences in a large
+ * store; the page wants the newest hundred events. So it is first asked of
+ * the last WINDOW_DAYS[0] days before the newest date (or the cursor's):
+ * if that fills the page, no older event can come before those rows and
+ * the page is exact; if not, of a wider window, and at last of all dates.
+ * Each window costs about what its matches cost, so a rare word pays for
+ * a few extra rounds, a common one reads a week of matches. */
+static const int WINDOW_DAYS[] = {8, 64, 512};
+
+int sr_store_query(sr_store *st, const sr_query *q, int (*fn)(void *ud, const sr_event_row *row),
+                   void *ud, sr_err *err)
+{
+    if (st->version < 4 || q->limit <= 0 || q->limit > PAGE_MAX)
+        return query_whole(st, q, fn, ud, err);
+    /* both steps read one snapshot of the store */
+    int pg = sr_db_kind(st->db) == SR_DB_PG;
+    int txn = !st->in_batch &&
+              sr_db_exec(st->db, pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", NULL) == SR_OK;
+    int64_t *ids = sr_xcalloc((size_t)q->limit, sizeof *ids);
+    size_t n = 0;
+    int32_t top = NO_WINDOW;
+    int rc = SR_OK;
+    if (q->text && *q->text) {
+        where w = {.err = err};
+        char date[16];
+        rc = after_cond(q, &w, date, err);
+        w_free(&w);
+        /* after an undated cursor only undated events are left: no window */
+        if (rc == SR_OK && (date[0] || !q->after || !*q->after))
+            rc = top_day(st, date, &top, err);
+    }
+    for (size_t round = 0; rc == SR_OK; round++) {
+        int32_t from = top != NO_WINDOW && round < SR_ARRAY_LEN(WINDOW_DAYS)
+                           ? top - WINDOW_DAYS[round] : NO_WINDOW;
+        rc = page_ids(st, q, from, ids, &n, err);
+        if (rc || n == (size_t)q->limit || from == NO_WINDOW)
+            break;
+    }
+    if (rc == SR_OK && n > 0) {
+        sr_buf sql = {0};
+        select_row(st, &sql);
+        sr_buf_puts(&sql, " WHERE e.id IN (");
+        for (size_t i = 0; i < n; i++)
+            sr_buf_puts(&sql, i ? ",?" : "?");
+        sr_buf_putc(&sql, ')');
+        sr_buf_puts(&sql, ORDER);
+        sr_stmt *s;
+        rc = sr_db_prepare(st->db, sql.p, &s, err);
+        sr_buf_free(&sql);
+        if (rc == SR_OK) {
+            for (size_t i = 0; i < n; i++)
+                sr_stmt_bind_int(s, (int)i + 1, ids[i]);
+            char cursor[64];
+            while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+                sr_event_row r;
+                read_row(s, &r, cursor, sizeof cursor);
+                if (fn(ud, &r)) {
+                    rc = SR_DONE;
+                    break;
+                }
+            }
+            sr_stmt_free(s);
+            if (rc == SR_DONE)
+                rc = SR_OK;
+        }
+    }
+    free(ids);
+    if (txn)
+        sr_db_exec(st->db, "COMMIT", NULL);
     return rc;
 }
 
@@ -488,8 +696,7 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
     w_and(&w, "e.event_id = ?");
     w_text(&w, event_id);
     sr_buf sql = {0};
-    sr_buf_puts(&sql, "SELECT ");
-    sr_buf_puts(&sql, ROW_COLUMNS);
+    select_row(st, &sql);
     sr_buf_put(&sql, w.sql.p, w.sql.n);
     sr_stmt *s;
     int rc = sr_db_prepare(st->db, sql.p, &s, err);
@@ -518,15 +725,18 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
     if (!ev)
         return sr_err_set(err, SR_PARSE, sr_db_name(st->db), 0, "event %s: cannot format", event_id);
     json_t *mentions = json_array();
-    rc = sr_db_prepare(st->db,
-                       "SELECT m.mention_id, m.doc_id, d.outlet, d.url, d.title, d.published,"
-                       " s.text, s.start_off, s.end_off, m.cameo, m.src_code, m.src_name,"
-                       " m.tgt_code, m.tgt_name, m.modality, m.negated, m.attr_by,"
-                       " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why"
-                       " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
-                       " LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.sent_no = m.sent_no"
-                       " WHERE m.event_id = ? ORDER BY m.doc_id, m.ord",
-                       &s, err);
+    sr_buf_printf(&sql,
+                  "SELECT m.mention_id, m.doc_id, d.outlet, d.url, d.title, d.published,"
+                  " s.text, s.start_off, s.end_off, m.cameo, m.src_code, m.src_name,"
+                  " m.tgt_code, m.tgt_name, m.modality, m.negated, m.attr_by,"
+                  " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why"
+                  " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
+                  " LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.sent_no = m.sent_no"
+                  " WHERE %s ORDER BY m.doc_id, m.ord",
+                  st->version >= 4 ? "m.event = (SELECT id FROM events WHERE event_id = ?)"
+                                   : "m.event_id = ?");
+    rc = sr_db_prepare(st->db, sql.p, &s, err);
+    sr_buf_free(&sql);
     if (rc == SR_OK) {
         sr_stmt_bind_text(s, 1, event_id);
         while ((rc = sr_stmt_step(s, err)) == SR_OK) {
@@ -593,7 +803,7 @@ int sr_store_stats(sr_store *st, const sr_query *q, const char *by,
         return sr_err_set(err, SR_USAGE, "", 0, "stats by: day, root, quad, pair or place, not '%s'", by);
     }
     where w = {.err = err};
-    int rc = build_where(st, q, &w);
+    int rc = build_where(st, q, NO_WINDOW, &w);
     if (rc) {
         w_free(&w);
         return rc;
@@ -646,7 +856,7 @@ int sr_store_timeline(sr_store *st, const sr_query *q, const char *bucket, const
     else
         return sr_err_set(err, SR_USAGE, "", 0, "by: quad or root, not '%s'", by);
     where w = {.err = err};
-    int rc = build_where(st, q, &w);
+    int rc = build_where(st, q, NO_WINDOW, &w);
     if (rc) {
         w_free(&w);
         return rc;

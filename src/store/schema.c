@@ -16,7 +16,14 @@
  *              stable mention id, what was coded there, attribution, why
  *   actors     actor codes with every name seen for them
  *   places     the places events were put at
- *   queue      documents waiting for `sitrep worker` (version 3) */
+ *   queue      documents waiting for `sitrep worker` (version 3)
+ *
+ * Version 4 reshaped the tables for ingest speed (docs/STORE.md, "Write
+ * path"): events, and on SQLite sentences, have integer keys in insertion
+ * order, and mentions point at events by that key, so new rows land at the
+ * end of their B-trees instead of at random places in indexes keyed by
+ * hashes; the one index left that is keyed by a hash is events(event_id).
+ * Its migration rebuilds the tables with their rows intact. */
 #include "store.h"
 
 #include <stdlib.h>
@@ -95,6 +102,125 @@ static const char V3_COMMON[] =
     " doc_id TEXT PRIMARY KEY, text TEXT NOT NULL, published TEXT, url TEXT,"
     " outlet TEXT, title TEXT, enqueued_at TEXT NOT NULL);";
 
+/* Version 4. Events get an integer key (SQLite: the old rowid, so the
+ * order of insertion is kept), the 16-hex event_id a unique index of its
+ * own; mentions refer to events by that key and lose the unique index on
+ * mention_id (unique by construction: a document's mentions are replaced
+ * whole); mentions(doc_id, sent_no) resolves a sentence to its events.
+ * Clustering needs no index on cluster_key on SQLite (store.c keeps the
+ * events of the dates being ingested in memory) but an undated mention
+ * still looks its cluster up (events_undated), and PostgreSQL workers
+ * keep looking keys up in events_cluster.
+ *
+ * sentences.fts_day is the date of the newest event the sentence reports
+ * (a day number plus SR_FTS_DAY0; 0 when undated): events never change
+ * date, so it is fixed when the sentence is stored. On SQLite the
+ * full-text index is keyed by fts_key = fts_day << 40 | id, so a query
+ * for the newest matches reads a short range of the index instead of
+ * every match (query.c, text_window). The radius filter reads events_lat,
+ * which covers what it needs to choose a page of results. */
+/* columnsize=0: the per-sentence sizes FTS5 keeps only for ranking (bm25),
+ * which the store never asks for, cost a row write per sentence. */
+static const char V4_SQLITE[] =
+    "DROP TRIGGER IF EXISTS sentences_ad;"
+    "DROP TABLE IF EXISTS sentences_fts;"
+    "CREATE TABLE events_v4("
+    " id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, cluster_key TEXT NOT NULL, topic_key TEXT,"
+    " date TEXT, date_precision TEXT,"
+    " src_code TEXT, src_country TEXT, src_org TEXT, src_name TEXT,"
+    " tgt_code TEXT, tgt_country TEXT, tgt_org TEXT, tgt_name TEXT,"
+    " cameo TEXT NOT NULL, root TEXT NOT NULL, quad_class INTEGER,"
+    " goldstein DOUBLE PRECISION, plover TEXT, plover_mode TEXT,"
+    " negated INTEGER NOT NULL, modality TEXT NOT NULL, issues TEXT NOT NULL,"
+    " place_id TEXT, place_name TEXT, lat DOUBLE PRECISION, lon DOUBLE PRECISION,"
+    " place_country TEXT, admin1 TEXT, place_precision TEXT,"
+    " num_mentions INTEGER NOT NULL, num_articles INTEGER NOT NULL,"
+    " num_sources INTEGER NOT NULL,"
+    " first_doc TEXT NOT NULL, first_sent INTEGER NOT NULL);"
+    "INSERT INTO events_v4 SELECT rowid, * FROM events ORDER BY rowid;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_v4 RENAME TO events;"
+    "CREATE UNIQUE INDEX events_id ON events(event_id);"
+    "CREATE TABLE mentions_v4("
+    " mention_id TEXT NOT NULL, event INTEGER NOT NULL,"
+    " doc_id TEXT NOT NULL, source_key TEXT NOT NULL, sent_no INTEGER NOT NULL,"
+    " ord INTEGER NOT NULL, src_name TEXT, tgt_name TEXT, modality TEXT NOT NULL,"
+    " negated INTEGER NOT NULL,"
+    " attr_by TEXT, attr_anonymous INTEGER, attr_verb TEXT,"
+    " cameo TEXT NOT NULL, src_code TEXT, tgt_code TEXT,"
+    " date TEXT, date_precision TEXT, why TEXT NOT NULL);"
+    "INSERT INTO mentions_v4 SELECT m.mention_id, e.id, m.doc_id, m.source_key, m.sent_no, m.ord,"
+    " m.src_name, m.tgt_name, m.modality, m.negated, m.attr_by, m.attr_anonymous, m.attr_verb,"
+    " m.cameo, m.src_code, m.tgt_code, m.date, m.date_precision, m.why"
+    " FROM mentions m JOIN events e ON e.event_id = m.event_id ORDER BY m.rowid;"
+    "DROP TABLE mentions;"
+    "ALTER TABLE mentions_v4 RENAME TO mentions;"
+    "CREATE INDEX mentions_event ON mentions(event, source_key, doc_id);"
+    "CREATE INDEX mentions_doc ON mentions(doc_id, sent_no);"
+    /* fts_key is computed, not stored: the FTS5 index takes it as its
+     * rowid (content_rowid) */
+    "CREATE TABLE sentences_v4("
+    " id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, sent_no INTEGER NOT NULL,"
+    " start_off INTEGER NOT NULL, end_off INTEGER NOT NULL, text TEXT NOT NULL,"
+    " fts_day INTEGER NOT NULL,"
+    " fts_key INTEGER GENERATED ALWAYS AS ((fts_day << 40) | id) VIRTUAL,"
+    " UNIQUE(doc_id, sent_no));"
+    "INSERT INTO sentences_v4(id, doc_id, sent_no, start_off, end_off, text, fts_day)"
+    " SELECT s.rowid, s.doc_id, s.sent_no, s.start_off, s.end_off, s.text,"
+    " COALESCE((SELECT CAST(julianday(max(e.date)) - 2440587.5 AS INTEGER) + 1048576"
+    "  FROM mentions m JOIN events e ON e.id = m.event"
+    "  WHERE m.doc_id = s.doc_id AND m.sent_no = s.sent_no), 0)"
+    " FROM sentences s ORDER BY s.rowid;"
+    "DROP TABLE sentences;"
+    "ALTER TABLE sentences_v4 RENAME TO sentences;"
+    "CREATE INDEX events_date ON events(date, event_id);"
+    "CREATE INDEX events_lat ON events(lat, lon, date, event_id) WHERE lat IS NOT NULL;"
+    "CREATE INDEX events_topic ON events(topic_key, date) WHERE topic_key IS NOT NULL;"
+    "CREATE INDEX events_undated ON events(cluster_key) WHERE date IS NULL;"
+    "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences',"
+    " content_rowid='fts_key', columnsize=0,"
+    " tokenize='porter unicode61 remove_diacritics 2');"
+    "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild');"
+    "UPDATE sitrep_meta SET value = CAST((SELECT COALESCE(max(id), 0) FROM sentences) AS TEXT)"
+    " WHERE key = 'fts_rowid';"
+    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences"
+    " WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM sitrep_meta WHERE key = 'fts_rowid')"
+    " BEGIN INSERT INTO sentences_fts(sentences_fts, rowid, text)"
+    " VALUES ('delete', old.fts_key, old.text); END;";
+
+/* PostgreSQL's version 4 changes the tables in place. Its date index
+ * follows the order of every query (date DESC NULLS LAST, event_id DESC):
+ * the old ascending one could not serve NULLS LAST and left each newest-
+ * first page to a sort of every matching event. */
+static const char V4_PG[] =
+    "ALTER TABLE events ADD COLUMN id BIGINT GENERATED BY DEFAULT AS IDENTITY;"
+    "ALTER TABLE events DROP CONSTRAINT events_pkey;"
+    "ALTER TABLE events ADD PRIMARY KEY (id);"
+    "CREATE UNIQUE INDEX events_id ON events(event_id);"
+    "ALTER TABLE mentions ADD COLUMN event BIGINT;"
+    "UPDATE mentions m SET event = e.id FROM events e WHERE e.event_id = m.event_id;"
+    "DELETE FROM mentions WHERE event IS NULL;"
+    "ALTER TABLE mentions ALTER COLUMN event SET NOT NULL;"
+    "ALTER TABLE mentions DROP COLUMN event_id;"
+    "ALTER TABLE mentions DROP CONSTRAINT mentions_pkey;"
+    "CREATE INDEX mentions_event ON mentions(event, source_key, doc_id);"
+    "DROP INDEX mentions_doc;"
+    "CREATE INDEX mentions_doc ON mentions(doc_id, sent_no);"
+    "ALTER TABLE sentences ADD COLUMN fts_day INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE sentences s SET fts_day = x.d FROM ("
+    " SELECT m.doc_id, m.sent_no, (max(e.date)::date - DATE '1970-01-01') + 1048576 AS d"
+    " FROM mentions m JOIN events e ON e.id = m.event WHERE e.date IS NOT NULL"
+    " GROUP BY m.doc_id, m.sent_no) x"
+    " WHERE s.doc_id = x.doc_id AND s.sent_no = x.sent_no;"
+    "ALTER TABLE sentences ALTER COLUMN fts_day DROP DEFAULT;"
+    "CREATE INDEX sentences_day ON sentences(fts_day);"
+    "DROP INDEX events_date;"
+    "CREATE INDEX events_date ON events(date DESC NULLS LAST, event_id DESC);"
+    "DROP INDEX events_lat;"
+    "CREATE INDEX events_lat ON events(lat, lon, date, event_id) WHERE lat IS NOT NULL;"
+    "DROP INDEX events_topic;"
+    "CREATE INDEX events_topic ON events(topic_key, date) WHERE topic_key IS NOT NULL;";
+
 static const struct {
     int version;
     const char *sqlite, *pg; /* NULL: use the other one */
@@ -103,6 +229,7 @@ static const struct {
     {1, V1_COMMON, NULL, "documents, sentences, events, mentions, actors, places"},
     {2, V2_SQLITE, V2_PG, "full-text search over sentences"},
     {3, V3_COMMON, NULL, "work queue"},
+    {4, V4_SQLITE, V4_PG, "integer event keys, date-keyed full-text index, covering indexes"},
 };
 
 static int read_version(sr_db *db, int *version, int *has_meta, sr_err *err)

@@ -93,6 +93,146 @@ static int seen_add(sr_seen *s, uint64_t h)
     return 1;
 }
 
+static int seen_has(const sr_seen *s, uint64_t h)
+{
+    if (!s->cap)
+        return 0;
+    if (!h)
+        h = 1;
+    for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (s->slot[j] == h)
+            return 1;
+    return 0;
+}
+
+/* ---- the clustering cache (SQLite) ---- */
+
+/* Clustering compares a mention with the events of its cluster key (and,
+ * for the second tier, of its topic key) dated within three days of it.
+ * On SQLite the store keeps those events in memory: the first mention of
+ * a date loads every event of the dates around it (one range of
+ * events_date, whose pages a feed in date order has just written), and
+ * the events it creates are added. A look-up is then a hash probe rather
+ * than a search of an index keyed by a hash of the cluster key, whose
+ * inserts at random places were a large share of ingest's page writes.
+ *
+ * The cache holds only what the database says, for whole dates: it is
+ * emptied when a batch rolls back, when an event is deleted, when it grows
+ * past CACHE_MAX events, and when another connection has written to the
+ * file since this one last looked (PRAGMA data_version, checked as each
+ * batch begins). PostgreSQL workers run side by side and cannot trust
+ * such a cache: there every look-up goes to the database under a lock.
+ * Undated mentions, rare, also go to the database (events_undated). */
+
+#define CACHE_MAX 500000
+
+typedef struct {
+    int64_t id;          /* events.id */
+    uint64_t key;        /* hash of cluster_key */
+    uint64_t topic;      /* hash of topic_key, 0 if none */
+    uint64_t tgt;        /* hash of the target's principal, 0 if none */
+    char *issues;        /* topic events: their issue tags (owned), else NULL */
+    int32_t day;         /* the event's date, as a day number */
+    uint32_t next_key;   /* next entry of the same key bucket, index + 1 */
+    uint32_t next_topic; /* next entry of the same topic bucket, index + 1 */
+    uint8_t docdate;     /* dated only by its article (date precision "document") */
+    char eid[17];        /* events.event_id */
+} cev;
+
+typedef struct sr_ccache {
+    cev *ev;              /* entries, in the order added */
+    size_t n, cap;
+    uint32_t *kb, *tb;    /* bucket heads of key and topic chains, index + 1 */
+    size_t nb;            /* buckets, a power of 2 (0 before the first add) */
+    sr_seen days;         /* day numbers whose events are all here */
+    int64_t data_version; /* PRAGMA data_version when last checked, -1 unknown */
+} sr_ccache;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = s && *s ? sr_hash64(SR_HASH64_INIT, s, strlen(s)) : 0;
+    return h || !(s && *s) ? h : 1;
+}
+
+static size_t bucket(const sr_ccache *c, uint64_t key, int32_t day)
+{
+    uint64_t h = key ^ ((uint64_t)(uint32_t)day * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 29;
+    return (size_t)(h & (c->nb - 1));
+}
+
+static uint64_t day_token(int32_t day) { return (uint64_t)(uint32_t)day | (1ull << 32); }
+
+static void cache_clear(sr_ccache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->ev[i].issues);
+    c->n = 0;
+    if (c->nb) {
+        memset(c->kb, 0, c->nb * sizeof *c->kb);
+        memset(c->tb, 0, c->nb * sizeof *c->tb);
+    }
+    free(c->days.slot);
+    c->days = (sr_seen){0};
+}
+
+static void cache_free(sr_ccache *c)
+{
+    if (!c)
+        return;
+    cache_clear(c);
+    free(c->ev);
+    free(c->kb);
+    free(c->tb);
+    free(c);
+}
+
+static void link_entry(sr_ccache *c, uint32_t i)
+{
+    cev *x = &c->ev[i];
+    size_t b = bucket(c, x->key, x->day);
+    x->next_key = c->kb[b];
+    c->kb[b] = i + 1;
+    x->next_topic = 0;
+    if (x->topic) {
+        b = bucket(c, x->topic, x->day);
+        x->next_topic = c->tb[b];
+        c->tb[b] = i + 1;
+    }
+}
+
+/* Adds an event, if its date is one the cache holds whole (else the
+ * database will bring it when that date is loaded). Takes issues. */
+static void cache_add(sr_ccache *c, const cev *x)
+{
+    if (seen_has(&c->days, day_token(x->day)) == 0) {
+        free(x->issues);
+        return;
+    }
+    SR_GROW(c->ev, c->cap, c->n + 1);
+    if (c->n + 1 > c->nb) {
+        size_t nb = c->nb ? c->nb * 2 : 4096;
+        free(c->kb);
+        free(c->tb);
+        c->kb = sr_xcalloc(nb, sizeof *c->kb);
+        c->tb = sr_xcalloc(nb, sizeof *c->tb);
+        c->nb = nb;
+        for (size_t i = 0; i < c->n; i++)
+            link_entry(c, (uint32_t)i);
+    }
+    c->ev[c->n] = *x;
+    link_entry(c, (uint32_t)c->n);
+    c->n++;
+}
+
+static int32_t iso_day(const char *d) { return sr_ymd_days(sr_date_parse_iso(d)); }
+
+static int is_doc_date(const char *precision) { return !precision || !strcmp(precision, "document"); }
+
+/* Loads the events dated lo_day..hi_day that the cache lacks, one range
+ * query per run of missing dates. */
+static int cache_load(sr_store *st, int32_t lo_day, int32_t hi_day, sr_err *err);
+
 /* ---- open / close ---- */
 
 int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *err)
@@ -111,6 +251,10 @@ int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *er
         sr_store_close(st);
         return rc;
     }
+    if (!ro && sr_db_kind(db) == SR_DB_SQLITE && st->version >= 4) {
+        st->cache = sr_xcalloc(1, sizeof *st->cache);
+        st->cache->data_version = -1;
+    }
     *out = st;
     return SR_OK;
 }
@@ -126,6 +270,7 @@ void sr_store_close(sr_store *st)
     if (st->seen)
         free(st->seen->slot);
     free(st->seen);
+    cache_free(st->cache);
     sr_db_close(st->db);
     free(st);
 }
@@ -135,88 +280,41 @@ const char *sr_store_backend(const sr_store *st)
     return sr_db_kind(st->db) == SR_DB_PG ? "postgresql" : "sqlite";
 }
 
-int sr_store_begin(sr_store *st, sr_err *err)
-{
-    if (st->readonly)
-        return sr_err_set(err, SR_USAGE, sr_db_name(st->db), 0, "store opened read-only");
-    if (st->in_batch)
-        return SR_OK;
-    int rc = sr_db_begin(st->db, err);
-    if (rc == SR_OK)
-        st->in_batch = 1;
-    return rc;
-}
-
-/* SQLite: indexes the sentences stored since the last sync for full-text
- * search, in one statement (schema.c says why not per row). */
-static int fts_sync(sr_store *st, sr_err *err)
-{
-    if (sr_db_kind(st->db) != SR_DB_SQLITE || st->version < 2 || !st->fts_dirty)
-        return SR_OK;
-    st->fts_dirty = 0;
-    return sr_db_exec(st->db,
-                      "INSERT INTO sentences_fts(rowid, text) SELECT rowid, text FROM sentences"
-                      " WHERE rowid > (SELECT CAST(value AS INTEGER) FROM sitrep_meta"
-                      " WHERE key = 'fts_rowid');"
-                      "UPDATE sitrep_meta SET value ="
-                      " CAST((SELECT COALESCE(max(rowid), 0) FROM sentences) AS TEXT)"
-                      " WHERE key = 'fts_rowid';",
-                      err);
-}
-
-int sr_store_commit(sr_store *st, sr_err *err)
-{
-    if (!st->in_batch)
-        return SR_OK;
-    int rc = fts_sync(st, err);
-    if (rc) {
-        sr_store_rollback(st);
-        return rc;
-    }
-    st->in_batch = 0;
-    rc = sr_db_commit(st->db, err);
-    if (rc)
-        sr_db_rollback(st->db);
-    return rc;
-}
-
-void sr_store_rollback(sr_store *st)
-{
-    if (st->in_batch)
-        sr_db_rollback(st->db);
-    st->in_batch = 0;
-    st->fts_dirty = 0;
-}
-
 /* ---- prepared statements ---- */
 
 enum {
     Q_DOC_HASH, Q_DOC_EVENTS, Q_DEL_MENTIONS, Q_DEL_SENTENCES, Q_DEL_DOC, Q_INS_DOC,
-    Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_INS_MENTION,
-    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_SEEN_IN, Q_BUMP, Q_LOCK, Q_DEL_EMPTY, Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_COUNT
+    Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_EVENT_BY_ID, Q_INS_MENTION,
+    Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_HAS_SOURCE, Q_BUMP, Q_LOCK, Q_DEL_EMPTY,
+    Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
     [Q_DOC_HASH] = "SELECT content_hash FROM documents WHERE doc_id = ?",
-    [Q_DOC_EVENTS] = "SELECT DISTINCT event_id FROM mentions WHERE doc_id = ?",
+    [Q_DOC_EVENTS] = "SELECT DISTINCT m.event, e.event_id FROM mentions m"
+                     " JOIN events e ON e.id = m.event WHERE m.doc_id = ?",
     [Q_DEL_MENTIONS] = "DELETE FROM mentions WHERE doc_id = ?",
     [Q_DEL_SENTENCES] = "DELETE FROM sentences WHERE doc_id = ?",
     [Q_DEL_DOC] = "DELETE FROM documents WHERE doc_id = ?",
     [Q_INS_DOC] = "INSERT INTO documents(doc_id, content_hash, published, doc_date, date_source,"
                   " url, outlet, title, text, num_sentences, num_events, ingested_at, source_key)"
                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text) VALUES (?,?,?,?,?)",
-    [Q_FIND_EVENT] = "SELECT event_id, date, date_precision FROM events"
+    [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text, fts_day)"
+                   " VALUES (?,?,?,?,?,?)",
+    [Q_FIND_EVENT] = "SELECT id, event_id, date, date_precision FROM events"
                      " WHERE cluster_key = ? AND date >= ? AND date <= ? ORDER BY event_id",
-    [Q_FIND_EVENT_NULL] = "SELECT event_id, date, date_precision FROM events"
+    [Q_FIND_EVENT_NULL] = "SELECT id, event_id, date, date_precision FROM events"
                           " WHERE cluster_key = ? AND date IS NULL ORDER BY event_id",
-    [Q_FIND_TOPIC] = "SELECT event_id, date, date_precision,"
+    [Q_FIND_TOPIC] = "SELECT id, event_id, date, date_precision,"
                      " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
                      " WHERE topic_key = ? AND date >= ? AND date <= ?"
                      " ORDER BY event_id LIMIT 500",
-    [Q_FIND_TOPIC_ANY] = "SELECT event_id, date, date_precision,"
+    [Q_FIND_TOPIC_ANY] = "SELECT id, event_id, date, date_precision,"
                          " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
                          " WHERE topic_key = ? ORDER BY event_id LIMIT 500",
+    /* an event whose id (its first mention's) is taken already is that
+     * mention's own event of an earlier version of the document, kept by
+     * other mentions: the insert does nothing and the mention joins it */
     [Q_INS_EVENT] =
         "INSERT INTO events(event_id, cluster_key, topic_key, date, date_precision,"
         " src_code, src_country, src_org, src_name, tgt_code, tgt_country, tgt_org, tgt_name,"
@@ -225,6 +323,62 @@ static const char *const SQL[Q_COUNT] = {
         " num_mentions, num_articles, num_sources, first_doc, first_sent)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)"
         " ON CONFLICT (event_id) DO NOTHING",
+    [Q_EVENT_BY_ID] = "SELECT id, event_id, date FROM events WHERE event_id = ?",
+    [Q_INS_MENTION] =
+        "INSERT INTO mentions(mention_id, event, doc_id, source_key, sent_no, ord, src_name,"
+        " tgt_name, modality, negated, attr_by, attr_anonymous, attr_verb, cameo, src_code,"
+        " tgt_code, date, date_precision, why) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [Q_RECOUNT] =
+        "UPDATE events SET"
+        " num_mentions = (SELECT count(*) FROM mentions m WHERE m.event = events.id),"
+        " num_articles = (SELECT count(DISTINCT m.doc_id) FROM mentions m"
+        "   WHERE m.event = events.id),"
+        " num_sources = (SELECT count(DISTINCT m.source_key) FROM mentions m"
+        "   WHERE m.event = events.id),"
+        " first_doc = COALESCE((SELECT m.doc_id FROM mentions m WHERE m.event = events.id"
+        "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_doc),"
+        " first_sent = COALESCE((SELECT m.sent_no FROM mentions m WHERE m.event = events.id"
+        "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_sent)"
+        " WHERE id = ?",
+    [Q_HAS_SOURCE] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ? AND source_key = ?)",
+    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
+               " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE id = ?",
+    [Q_LOCK] = "SELECT pg_advisory_xact_lock(?)",
+    [Q_DEL_EMPTY] = "DELETE FROM events WHERE id = ? AND num_mentions = 0",
+    [Q_INS_ACTOR] = "INSERT INTO actors(code, name, country, org) VALUES (?,?,?,?)"
+                    " ON CONFLICT (code, name) DO NOTHING",
+    [Q_INS_PLACE] = "INSERT INTO places(place_id, name, lat, lon, country, admin1)"
+                    " VALUES (?,?,?,?,?,?) ON CONFLICT (place_id) DO NOTHING",
+    [Q_ENQUEUE] = "INSERT INTO queue(doc_id, text, published, url, outlet, title, enqueued_at)"
+                  " VALUES (?,?,?,?,?,?,?) ON CONFLICT (doc_id) DO UPDATE SET"
+                  " text = excluded.text, published = excluded.published, url = excluded.url,"
+                  " outlet = excluded.outlet, title = excluded.title,"
+                  " enqueued_at = excluded.enqueued_at",
+    [Q_LOAD_DAYS] = "SELECT id, event_id, date, date_precision, cluster_key, topic_key,"
+                    " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
+                    " WHERE date >= ? AND date <= ?",
+    [Q_DATA_VERSION] = "PRAGMA data_version",
+};
+
+/* The same statements for stores of schema versions 1-3, which sitrep
+ * still writes when $SITREP_SCHEMA_VERSION asks for one (a testing aid):
+ * there mentions name their event by event_id, sentences have no date. */
+static const char *const SQL_OLD[Q_COUNT] = {
+    [Q_DOC_EVENTS] = "SELECT DISTINCT 0, event_id FROM mentions WHERE doc_id = ?",
+    [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text)"
+                   " VALUES (?,?,?,?,?)",
+    [Q_FIND_EVENT] = "SELECT 0, event_id, date, date_precision FROM events"
+                     " WHERE cluster_key = ? AND date >= ? AND date <= ? ORDER BY event_id",
+    [Q_FIND_EVENT_NULL] = "SELECT 0, event_id, date, date_precision FROM events"
+                          " WHERE cluster_key = ? AND date IS NULL ORDER BY event_id",
+    [Q_FIND_TOPIC] = "SELECT 0, event_id, date, date_precision,"
+                     " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
+                     " WHERE topic_key = ? AND date >= ? AND date <= ?"
+                     " ORDER BY event_id LIMIT 500",
+    [Q_FIND_TOPIC_ANY] = "SELECT 0, event_id, date, date_precision,"
+                         " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
+                         " WHERE topic_key = ? ORDER BY event_id LIMIT 500",
+    [Q_EVENT_BY_ID] = "SELECT 0, event_id, date FROM events WHERE event_id = ?",
     [Q_INS_MENTION] =
         "INSERT INTO mentions(mention_id, event_id, doc_id, source_key, sent_no, ord, src_name,"
         " tgt_name, modality, negated, attr_by, attr_anonymous, attr_verb, cameo, src_code,"
@@ -241,28 +395,25 @@ static const char *const SQL[Q_COUNT] = {
         " first_sent = COALESCE((SELECT m.sent_no FROM mentions m WHERE m.event_id = events.event_id"
         "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_sent)"
         " WHERE event_id = ?",
-    [Q_SEEN_IN] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?),"
-                  " EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?"
-                  " AND doc_id = ?)",
+    [Q_HAS_SOURCE] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?)",
     [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
                " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE event_id = ?",
-    [Q_LOCK] = "SELECT pg_advisory_xact_lock(?)",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE event_id = ? AND num_mentions = 0",
-    [Q_INS_ACTOR] = "INSERT INTO actors(code, name, country, org) VALUES (?,?,?,?)"
-                    " ON CONFLICT (code, name) DO NOTHING",
-    [Q_INS_PLACE] = "INSERT INTO places(place_id, name, lat, lon, country, admin1)"
-                    " VALUES (?,?,?,?,?,?) ON CONFLICT (place_id) DO NOTHING",
-    [Q_ENQUEUE] = "INSERT INTO queue(doc_id, text, published, url, outlet, title, enqueued_at)"
-                  " VALUES (?,?,?,?,?,?,?) ON CONFLICT (doc_id) DO UPDATE SET"
-                  " text = excluded.text, published = excluded.published, url = excluded.url,"
-                  " outlet = excluded.outlet, title = excluded.title,"
-                  " enqueued_at = excluded.enqueued_at",
 };
 
 static int stmt(sr_store *st, int q, sr_stmt **out, sr_err *err)
 {
     if (!st->st[q]) {
-        int rc = sr_db_prepare(st->db, SQL[q], &st->st[q], err);
+        int old = st->version < 4;
+        const char *sql = old && SQL_OLD[q] ? SQL_OLD[q] : SQL[q];
+        char buf[1200];
+        if (q == Q_INS_EVENT && sr_db_kind(st->db) == SR_DB_PG) {
+            /* was the event inserted? RETURNING says on PostgreSQL, where
+             * it costs nothing (sr_db_inserted_id says why not on SQLite) */
+            snprintf(buf, sizeof buf, "%s RETURNING %s", sql, old ? "0" : "id");
+            sql = buf;
+        }
+        int rc = sr_db_prepare(st->db, sql, &st->st[q], err);
         if (rc)
             return rc;
     } else {
@@ -280,24 +431,153 @@ static int run(sr_stmt *s, sr_err *err)
     return rc == SR_DONE || rc == SR_OK ? SR_OK : rc;
 }
 
+/* ---- batches ---- */
+
+/* The cache is only as good as the database it was read from: another
+ * connection that wrote since our last batch may have added or removed
+ * events, so the cache starts over. */
+static int cache_check(sr_store *st, sr_err *err)
+{
+    if (!st->cache)
+        return SR_OK;
+    sr_stmt *s;
+    int rc = stmt(st, Q_DATA_VERSION, &s, err);
+    if (rc)
+        return rc;
+    rc = sr_stmt_step(s, err);
+    if (rc != SR_OK) {
+        sr_stmt_reset(s);
+        return rc;
+    }
+    int64_t v = sr_stmt_int(s, 0);
+    sr_stmt_reset(s);
+    if (v != st->cache->data_version)
+        cache_clear(st->cache);
+    st->cache->data_version = v;
+    return SR_OK;
+}
+
+int sr_store_begin(sr_store *st, sr_err *err)
+{
+    if (st->readonly)
+        return sr_err_set(err, SR_USAGE, sr_db_name(st->db), 0, "store opened read-only");
+    if (st->in_batch)
+        return SR_OK;
+    int rc = sr_db_begin(st->db, err);
+    if (rc)
+        return rc;
+    st->in_batch = 1;
+    if ((rc = cache_check(st, err)))
+        sr_store_rollback(st);
+    return rc;
+}
+
+/* SQLite: indexes the sentences stored since the last sync for full-text
+ * search, in one statement (schema.c says why not per row), in key order:
+ * FTS5 writes its pending terms out whenever a rowid is not above the one
+ * before, so unordered keys would make a segment per sentence. */
+static int fts_sync(sr_store *st, sr_err *err)
+{
+    if (sr_db_kind(st->db) != SR_DB_SQLITE || st->version < 2 || !st->fts_dirty)
+        return SR_OK;
+    st->fts_dirty = 0;
+    if (st->version < 4)
+        return sr_db_exec(st->db,
+                          "INSERT INTO sentences_fts(rowid, text) SELECT rowid, text FROM sentences"
+                          " WHERE rowid > (SELECT CAST(value AS INTEGER) FROM sitrep_meta"
+                          " WHERE key = 'fts_rowid');"
+                          "UPDATE sitrep_meta SET value ="
+                          " CAST((SELECT COALESCE(max(rowid), 0) FROM sentences) AS TEXT)"
+                          " WHERE key = 'fts_rowid';",
+                          err);
+    return sr_db_exec(st->db,
+                      "INSERT INTO sentences_fts(rowid, text) SELECT fts_key, text FROM sentences"
+                      " WHERE id > (SELECT CAST(value AS INTEGER) FROM sitrep_meta"
+                      " WHERE key = 'fts_rowid') ORDER BY fts_key;"
+                      "UPDATE sitrep_meta SET value ="
+                      " CAST((SELECT COALESCE(max(id), 0) FROM sentences) AS TEXT)"
+                      " WHERE key = 'fts_rowid';",
+                      err);
+}
+
+int sr_store_commit(sr_store *st, sr_err *err)
+{
+    if (!st->in_batch)
+        return SR_OK;
+    int rc = fts_sync(st, err);
+    if (rc) {
+        sr_store_rollback(st);
+        return rc;
+    }
+    st->in_batch = 0;
+    rc = sr_db_commit(st->db, err);
+    if (rc) {
+        sr_db_rollback(st->db);
+        if (st->cache)
+            cache_clear(st->cache);
+    }
+    return rc;
+}
+
+void sr_store_rollback(sr_store *st)
+{
+    if (st->in_batch)
+        sr_db_rollback(st->db);
+    st->in_batch = 0;
+    st->fts_dirty = 0;
+    /* the cache may hold events of the lost batch */
+    if (st->cache)
+        cache_clear(st->cache);
+}
+
 /* ---- ingest ---- */
 
-/* A list of event ids whose counts must be recomputed. */
+/* An event, as ingest refers to it: by id (events.id, schema version 4;
+ * 0 before) and event_id (empty: no event). fts_day is what
+ * sentences.fts_day counts it as (SR_FTS_DAY0 + its day, 0 if undated). */
 typedef struct {
-    char (*id)[17];
-    size_t n, cap;
-} idlist;
+    int64_t id;
+    char eid[17];
+    int64_t fts_day;
+} evref;
 
-static void idlist_add(idlist *l, const char *id)
+/* Events a document touches: the old version's (to recount) or the ones
+ * its mentions went to (to count each article and outlet once). */
+typedef struct {
+    evref *ev;
+    size_t n, cap;
+} evlist;
+
+static int evlist_has(const evlist *l, const evref *r)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->id[i], id))
-            return;
-    SR_GROW(l->id, l->cap, l->n + 1);
-    snprintf(l->id[l->n++], 17, "%s", id);
+        if (!strcmp(l->ev[i].eid, r->eid))
+            return 1;
+    return 0;
+}
+
+static void evlist_add(evlist *l, const evref *r)
+{
+    if (evlist_has(l, r))
+        return;
+    SR_GROW(l->ev, l->cap, l->n + 1);
+    l->ev[l->n++] = *r;
+}
+
+/* Binds the event the way the schema refers to events from mentions. */
+static void bind_event(const sr_store *st, sr_stmt *s, int i, const evref *r)
+{
+    if (st->version >= 4)
+        sr_stmt_bind_int(s, i, r->id);
+    else
+        sr_stmt_bind_ref(s, i, r->eid, strlen(r->eid));
 }
 
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
+
+/* Binds text the statement may borrow: everything bound below outlives
+ * the statement's execution (sr_stmt_bind_ref). */
+static void bind_str(sr_stmt *s, int i, const char *t) { sr_stmt_bind_ref(s, i, t, t ? strlen(t) : 0); }
 
 /* Country, else organisation, else code: who acts, for clustering. */
 static const char *principal(const sr_actor_ref *a)
@@ -357,62 +637,253 @@ static void source_key(const sr_doc *doc, char *out, size_t size)
 static void span(sr_stmt *s, int i, const sr_events *ev, uint32_t a, uint32_t b)
 {
     if (b > a)
-        sr_stmt_bind_textn(s, i, ev->text + a, b - a);
+        sr_stmt_bind_ref(s, i, ev->text + a, b - a);
     else
         sr_stmt_bind_null(s, i);
 }
 
-/* The mention's day number, and the widest window of dates a matching
- * event may have (±3 days). */
-static int32_t date_window(const sr_event *e, char lo[11], char hi[11])
+/* The widest window of dates a matching event may have (±3 days). */
+static void date_window(int32_t day, char lo[11], char hi[11])
 {
-    int32_t day = sr_ymd_days(sr_date_parse_iso(e->date));
     sr_ymd_format(sr_ymd_from_days(day - 3), lo);
     sr_ymd_format(sr_ymd_from_days(day + 3), hi);
-    return day;
 }
 
-static int is_doc_date(const char *precision) { return !precision || !strcmp(precision, "document"); }
-
-/* Days between a mention (day) and a candidate event dated d with
- * precision p, or -1 outside the window: ±1 day between two explicit
- * dates, ±3 when either is only its article's date. */
-static int date_distance(const sr_event *e, int32_t day, const char *d, const char *p)
+/* Whether an event dist days away is within the window: ±1 day between
+ * two explicit dates, ±3 when either is only its article's date. */
+static int in_window(int dist, int mention_docdate, int event_docdate)
 {
-    int dist = abs(sr_ymd_days(sr_date_parse_iso(d)) - day);
-    int window = is_doc_date(e->date_precision) || is_doc_date(p) ? 3 : 1;
-    return dist <= window ? dist : -1;
+    return dist <= (mention_docdate || event_docdate ? 3 : 1);
 }
 
-/* Finds the event a mention belongs to; id[0] = 0 if none. */
-static int find_cluster(sr_store *st, const char *key, const sr_event *e, char id[17], sr_err *err)
+static void ref_set(evref *r, int64_t id, const char *eid, const char *date)
 {
-    id[0] = 0;
+    r->id = id;
+    snprintf(r->eid, sizeof r->eid, "%s", eid ? eid : "");
+    r->fts_day = date && *date ? (int64_t)iso_day(date) + SR_FTS_DAY0 : 0;
+}
+
+/* What clustering knows of a mention. */
+typedef struct {
+    const sr_event *e;
+    const char *key, *topic; /* cluster and topic keys (topic "" if none) */
+    const char *tgt;         /* the target's principal, "" if none */
+    const char *issues;      /* its issue tags, comma-separated */
+    int32_t day;             /* its date as a day number (if dated) */
+    int docdate;             /* dated only by its article */
+} mkey;
+
+static int cache_load(sr_store *st, int32_t lo_day, int32_t hi_day, sr_err *err)
+{
+    sr_ccache *c = st->cache;
+    if (c->n >= CACHE_MAX)
+        cache_clear(c);
+    for (int32_t d = lo_day; d <= hi_day;) {
+        if (!seen_add(&c->days, day_token(d))) {
+            d++;
+            continue;
+        }
+        int32_t end = d;
+        while (end < hi_day && seen_add(&c->days, day_token(end + 1)))
+            end++;
+        char lo[11], hi[11];
+        sr_ymd_format(sr_ymd_from_days(d), lo);
+        sr_ymd_format(sr_ymd_from_days(end), hi);
+        sr_stmt *s;
+        int rc = stmt(st, Q_LOAD_DAYS, &s, err);
+        if (rc)
+            return rc;
+        bind_str(s, 1, lo);
+        bind_str(s, 2, hi);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            cev x = {.id = sr_stmt_int(s, 0)};
+            snprintf(x.eid, sizeof x.eid, "%s", sr_stmt_text(s, 1));
+            x.day = iso_day(sr_stmt_text(s, 2));
+            x.docdate = (uint8_t)is_doc_date(sr_stmt_text(s, 3));
+            x.key = str_hash(sr_stmt_text(s, 4));
+            x.topic = str_hash(sr_stmt_text(s, 5));
+            x.tgt = str_hash(sr_stmt_text(s, 6));
+            if (x.topic)
+                x.issues = sr_xstrdup(sr_stmt_text(s, 7) ? sr_stmt_text(s, 7) : "");
+            cache_add(c, &x);
+        }
+        sr_stmt_reset(s);
+        if (rc != SR_DONE) {
+            cache_clear(c);
+            return rc;
+        }
+        d = end + 1;
+    }
+    return SR_OK;
+}
+
+/* The first tier from the cache: the event of the same key nearest in
+ * date within the window; of two as near, the lower event id (as the
+ * database look-up's ORDER BY event_id gives). */
+static const cev *cache_find(const sr_ccache *c, const mkey *m)
+{
+    if (!c->nb)
+        return NULL;
+    uint64_t key = str_hash(m->key);
+    const cev *best = NULL;
+    int best_dist = 99;
+    for (int dd = -3; dd <= 3; dd++) {
+        int32_t day = m->day + dd;
+        int dist = abs(dd);
+        for (uint32_t i = c->kb[bucket(c, key, day)]; i; i = c->ev[i - 1].next_key) {
+            const cev *x = &c->ev[i - 1];
+            if (x->key != key || x->day != day || !in_window(dist, m->docdate, x->docdate))
+                continue;
+            if (!best || dist < best_dist || (dist == best_dist && strcmp(x->eid, best->eid) < 0)) {
+                best = x;
+                best_dist = dist;
+            }
+        }
+    }
+    return best;
+}
+
+/* Do two comma-separated issue lists share a tag? */
+static int issues_overlap(const char *a, const char *b)
+{
+    for (const char *p = a; *p;) {
+        size_t n = strcspn(p, ",");
+        for (const char *q = b; *q;) {
+            size_t m = strcspn(q, ",");
+            if (m == n && !strncmp(p, q, n))
+                return 1;
+            q += m + (q[m] == ',');
+        }
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+static int by_eid(const void *a, const void *b)
+{
+    return strcmp((*(const cev *const *)a)->eid, (*(const cev *const *)b)->eid);
+}
+
+/* The second tier from the cache, as find_topic does it in SQL: the first
+ * 500 events of the topic in the window by event id, of which the nearest
+ * in date with a compatible target and a shared issue. */
+static const cev *cache_topic(const sr_ccache *c, const mkey *m)
+{
+    if (!c->nb)
+        return NULL;
+    uint64_t topic = str_hash(m->topic), tgt = str_hash(m->tgt);
+    const cev **cand = NULL;
+    size_t n = 0, cap = 0;
+    for (int dd = -3; dd <= 3; dd++) {
+        int32_t day = m->day + dd;
+        for (uint32_t i = c->tb[bucket(c, topic, day)]; i; i = c->ev[i - 1].next_topic) {
+            const cev *x = &c->ev[i - 1];
+            if (x->topic != topic || x->day != day)
+                continue;
+            SR_GROW(cand, cap, n + 1);
+            cand[n++] = x;
+        }
+    }
+    if (n > 1)
+        qsort(cand, n, sizeof *cand, by_eid);
+    const cev *best = NULL;
+    int best_dist = 99;
+    for (size_t i = 0; i < n && i < 500; i++) {
+        const cev *x = cand[i];
+        if (tgt && x->tgt && x->tgt != tgt)
+            continue;
+        if (!x->issues || !issues_overlap(m->issues, x->issues))
+            continue;
+        int dist = abs(x->day - m->day);
+        if (!in_window(dist, m->docdate, x->docdate))
+            continue;
+        if (dist < best_dist) {
+            best_dist = dist;
+            best = x;
+        }
+    }
+    free(cand);
+    return best;
+}
+
+/* The first tier in the database (PostgreSQL, and undated mentions). */
+static int find_cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
+{
     sr_stmt *s;
     int rc;
+    const sr_event *e = m->e;
     if (!e->date[0]) {
         if ((rc = stmt(st, Q_FIND_EVENT_NULL, &s, err)))
             return rc;
-        sr_stmt_bind_text(s, 1, key);
+        bind_str(s, 1, m->key);
         rc = sr_stmt_step(s, err);
         if (rc == SR_OK)
-            snprintf(id, 17, "%s", sr_stmt_text(s, 0));
+            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), NULL);
         sr_stmt_reset(s);
         return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
     }
     char lo[11], hi[11];
-    int32_t day = date_window(e, lo, hi);
+    date_window(m->day, lo, hi);
     if ((rc = stmt(st, Q_FIND_EVENT, &s, err)))
         return rc;
-    sr_stmt_bind_text(s, 1, key);
-    sr_stmt_bind_text(s, 2, lo);
-    sr_stmt_bind_text(s, 3, hi);
+    bind_str(s, 1, m->key);
+    bind_str(s, 2, lo);
+    bind_str(s, 3, hi);
     int best = 99;
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-        int dist = date_distance(e, day, sr_stmt_text(s, 1), sr_stmt_text(s, 2));
-        if (dist >= 0 && dist < best) {
+        const char *d = sr_stmt_text(s, 2);
+        int dist = abs(iso_day(d) - m->day);
+        if (in_window(dist, m->docdate, is_doc_date(sr_stmt_text(s, 3))) && dist < best) {
             best = dist;
-            snprintf(id, 17, "%s", sr_stmt_text(s, 0));
+            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), d);
+        }
+    }
+    sr_stmt_reset(s);
+    return rc == SR_DONE ? SR_OK : rc;
+}
+
+/* The second tier in the database. The same party saying the same kind of
+ * thing about the same negotiation issue ("Putin rejected the proposal for
+ * a temporary ceasefire" / "the Kremlin has rejected proposals for a
+ * ceasefire"), to the same or an unnamed target, within the date window;
+ * an undated mention (its article carries no date) joins the first such
+ * event; a dated one never joins an undated event, which would chain
+ * unrelated days. */
+static int find_topic(sr_store *st, const mkey *m, evref *out, sr_err *err)
+{
+    sr_stmt *s;
+    int rc;
+    int dated = m->e->date[0] != 0;
+    /* bound by reference (bind_str): they must outlive the steps below */
+    /* cppcheck-suppress variableScope */
+    char lo[11], hi[11];
+    if (dated) {
+        date_window(m->day, lo, hi);
+        if ((rc = stmt(st, Q_FIND_TOPIC, &s, err)))
+            return rc;
+        bind_str(s, 2, lo);
+        bind_str(s, 3, hi);
+    } else if ((rc = stmt(st, Q_FIND_TOPIC_ANY, &s, err))) {
+        return rc;
+    }
+    bind_str(s, 1, m->topic);
+    int best = 99;
+    while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+        const char *d = sr_stmt_text(s, 2), *p = sr_stmt_text(s, 3);
+        const char *t = sr_stmt_text(s, 4), *is = sr_stmt_text(s, 5);
+        if (*m->tgt && t && *t && strcmp(t, m->tgt))
+            continue;
+        if (!is || !issues_overlap(m->issues, is))
+            continue;
+        int dist = 0;
+        if (d && dated) {
+            dist = abs(iso_day(d) - m->day);
+            if (!in_window(dist, m->docdate, is_doc_date(p)))
+                continue;
+        }
+        if (dist < best) {
+            best = dist;
+            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), d);
         }
     }
     sr_stmt_reset(s);
@@ -435,64 +906,35 @@ static int pg_lock(sr_store *st, const char *key, sr_err *err)
     return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
 }
 
-/* Do two comma-separated issue lists share a tag? */
-static int issues_overlap(const char *a, const char *b)
+/* Finds the event a mention belongs to, by the first tier, else the
+ * second; out->eid is empty if none. */
+static int cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
 {
-    for (const char *p = a; *p;) {
-        size_t n = strcspn(p, ",");
-        for (const char *q = b; *q;) {
-            size_t m = strcspn(q, ",");
-            if (m == n && !strncmp(p, q, n))
-                return 1;
-            q += m + (q[m] == ',');
-        }
-        p += n + (p[n] == ',');
-    }
-    return 0;
-}
-
-/* The second tier: the same party saying the same kind of thing about the
- * same negotiation issue ("Putin rejected the proposal for a temporary
- * ceasefire" / "the Kremlin has rejected proposals for a ceasefire"), to
- * the same or an unnamed target, within the date window; an undated
- * mention (its article carries no date) joins the first such event; a
- * dated one never joins an undated event, which would chain unrelated days. */
-static int find_topic(sr_store *st, const char *topic, const sr_event *e, const char *tgt,
-                      const char *issues, char id[17], sr_err *err)
-{
-    id[0] = 0;
-    sr_stmt *s;
+    memset(out, 0, sizeof *out);
     int rc;
-    int32_t day = 0;
-    if (e->date[0]) {
-        char lo[11], hi[11];
-        day = date_window(e, lo, hi);
-        if ((rc = stmt(st, Q_FIND_TOPIC, &s, err)))
+    if (st->cache && m->e->date[0]) {
+        if ((rc = cache_load(st, m->day - 3, m->day + 3, err)))
             return rc;
-        sr_stmt_bind_text(s, 2, lo);
-        sr_stmt_bind_text(s, 3, hi);
-    } else if ((rc = stmt(st, Q_FIND_TOPIC_ANY, &s, err))) {
-        return rc;
-    }
-    sr_stmt_bind_text(s, 1, topic);
-    int best = 99;
-    while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-        const char *d = sr_stmt_text(s, 1), *p = sr_stmt_text(s, 2);
-        const char *t = sr_stmt_text(s, 3), *is = sr_stmt_text(s, 4);
-        if (*tgt && t && *t && strcmp(t, tgt))
-            continue;
-        if (!is || !issues_overlap(issues, is))
-            continue;
-        int dist = d && e->date[0] ? date_distance(e, day, d, p) : 0;
-        if (dist < 0)
-            continue;
-        if (dist < best) {
-            best = dist;
-            snprintf(id, 17, "%s", sr_stmt_text(s, 0));
+        const cev *x = cache_find(st->cache, m);
+        if (!x && *m->topic)
+            x = cache_topic(st->cache, m);
+        if (x) {
+            out->id = x->id;
+            memcpy(out->eid, x->eid, sizeof out->eid);
+            out->fts_day = (int64_t)x->day + SR_FTS_DAY0;
         }
+        return SR_OK;
     }
-    sr_stmt_reset(s);
-    return rc == SR_DONE ? SR_OK : rc;
+    /* PostgreSQL workers run side by side: whoever looks for an event by
+     * a key holds that key until commit, so two workers never both miss
+     * and create the same event twice */
+    if ((rc = pg_lock(st, m->key, err)) || (*m->topic && (rc = pg_lock(st, m->topic, err))))
+        return rc;
+    if ((rc = find_cluster(st, m, out, err)))
+        return rc;
+    if (!out->eid[0] && *m->topic && (rc = find_topic(st, m, out, err)))
+        return rc;
+    return SR_OK;
 }
 
 static int put_actor_name(sr_store *st, const sr_events *ev, const sr_actor_ref *a, sr_err *err)
@@ -507,10 +949,10 @@ static int put_actor_name(sr_store *st, const sr_events *ev, const sr_actor_ref 
     int rc = stmt(st, Q_INS_ACTOR, &s, err);
     if (rc)
         return rc;
-    sr_stmt_bind_text(s, 1, a->code);
+    bind_str(s, 1, a->code);
     span(s, 2, ev, a->start, a->end);
-    sr_stmt_bind_text(s, 3, nz(a->country));
-    sr_stmt_bind_text(s, 4, nz(a->org));
+    bind_str(s, 3, nz(a->country));
+    bind_str(s, 4, nz(a->org));
     return run(s, err);
 }
 
@@ -524,72 +966,153 @@ static int put_place(sr_store *st, const sr_event *e, const char *pid, sr_err *e
     int rc = stmt(st, Q_INS_PLACE, &s, err);
     if (rc)
         return rc;
-    sr_stmt_bind_text(s, 1, pid);
-    sr_stmt_bind_text(s, 2, e->loc.name);
+    bind_str(s, 1, pid);
+    bind_str(s, 2, e->loc.name);
     sr_stmt_bind_double(s, 3, e->loc.lat);
     sr_stmt_bind_double(s, 4, e->loc.lon);
-    sr_stmt_bind_text(s, 5, nz(e->loc.country));
-    sr_stmt_bind_text(s, 6, nz(e->loc.admin1));
+    bind_str(s, 5, nz(e->loc.country));
+    bind_str(s, 6, nz(e->loc.admin1));
     return run(s, err);
 }
 
 static const char *const PRECISION[] = {"", "settlement", "near", "admin1", "country"};
 
+/* Inserts a new event for mention e; out gets its key, or, if its id was
+ * taken (Q_INS_EVENT says when), the event that has it. */
 static int insert_event(sr_store *st, const sr_events *ev, const sr_event *e, const char *id,
-                        const char *key, const char *topic, const char *pid, const char *issues,
-                        const char *doc_id, sr_err *err)
+                        const mkey *m, const char *pid, const char *doc_id, evref *out,
+                        sr_err *err)
 {
     sr_stmt *s;
     int rc = stmt(st, Q_INS_EVENT, &s, err);
     if (rc)
         return rc;
     int i = 1;
-    sr_stmt_bind_text(s, i++, id);
-    sr_stmt_bind_text(s, i++, key);
-    sr_stmt_bind_text(s, i++, topic);
-    sr_stmt_bind_text(s, i++, nz(e->date));
-    sr_stmt_bind_text(s, i++, e->date_precision);
+    bind_str(s, i++, id);
+    bind_str(s, i++, m->key);
+    bind_str(s, i++, nz(m->topic));
+    bind_str(s, i++, nz(e->date));
+    bind_str(s, i++, e->date_precision);
     const sr_actor_ref *a[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
     for (int k = 0; k < 2; k++) {
         if (a[k]) {
-            sr_stmt_bind_text(s, i++, nz(a[k]->code));
-            sr_stmt_bind_text(s, i++, nz(a[k]->country));
-            sr_stmt_bind_text(s, i++, nz(a[k]->org));
+            bind_str(s, i++, nz(a[k]->code));
+            bind_str(s, i++, nz(a[k]->country));
+            bind_str(s, i++, nz(a[k]->org));
             span(s, i++, ev, a[k]->start, a[k]->end);
         } else {
             for (int j = 0; j < 4; j++)
                 sr_stmt_bind_null(s, i++);
         }
     }
-    sr_stmt_bind_text(s, i++, e->code);
-    sr_stmt_bind_textn(s, i++, e->code, 2);
+    bind_str(s, i++, e->code);
+    sr_stmt_bind_ref(s, i++, e->code, 2);
     if (e->cameo) {
         sr_stmt_bind_int(s, i++, e->cameo->quad);
         sr_stmt_bind_double(s, i++, (double)e->cameo->goldstein);
-        sr_stmt_bind_text(s, i++, e->cameo->plover);
-        sr_stmt_bind_text(s, i++, e->cameo->plover_mode);
+        bind_str(s, i++, e->cameo->plover);
+        bind_str(s, i++, e->cameo->plover_mode);
     } else {
         for (int j = 0; j < 4; j++)
             sr_stmt_bind_null(s, i++);
     }
     sr_stmt_bind_int(s, i++, e->negated);
-    sr_stmt_bind_text(s, i++, sr_modality_name(e->modality));
-    sr_stmt_bind_text(s, i++, issues);
+    bind_str(s, i++, sr_modality_name(e->modality));
+    bind_str(s, i++, m->issues);
     if (e->has_loc) {
-        sr_stmt_bind_text(s, i++, pid);
-        sr_stmt_bind_text(s, i++, e->loc.name);
+        bind_str(s, i++, pid);
+        bind_str(s, i++, e->loc.name);
         sr_stmt_bind_double(s, i++, e->loc.lat);
         sr_stmt_bind_double(s, i++, e->loc.lon);
-        sr_stmt_bind_text(s, i++, nz(e->loc.country));
-        sr_stmt_bind_text(s, i++, nz(e->loc.admin1));
-        sr_stmt_bind_text(s, i++, e->loc.precision > 0 && e->loc.precision < 5
+        bind_str(s, i++, nz(e->loc.country));
+        bind_str(s, i++, nz(e->loc.admin1));
+        bind_str(s, i++, e->loc.precision > 0 && e->loc.precision < 5
                                       ? PRECISION[e->loc.precision] : NULL);
     } else {
         for (int j = 0; j < 7; j++)
             sr_stmt_bind_null(s, i++);
     }
-    sr_stmt_bind_text(s, i++, doc_id);
+    bind_str(s, i++, doc_id);
     sr_stmt_bind_int(s, i++, e->sent);
+    rc = sr_stmt_step(s, err);
+    int64_t new_id = -1;
+    if (rc == SR_OK)
+        new_id = sr_stmt_int(s, 0); /* PostgreSQL: RETURNING */
+    else if (rc == SR_DONE && sr_db_kind(st->db) == SR_DB_SQLITE)
+        new_id = sr_db_inserted_id(st->db);
+    sr_stmt_reset(s);
+    if (rc != SR_OK && rc != SR_DONE)
+        return rc;
+    if (new_id >= 0) {
+        ref_set(out, st->version >= 4 ? new_id : 0, id, e->date);
+        return SR_OK;
+    }
+    memset(out, 0, sizeof *out);
+    if ((rc = stmt(st, Q_EVENT_BY_ID, &s, err)))
+        return rc;
+    bind_str(s, 1, id);
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK)
+        ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2));
+    sr_stmt_reset(s);
+    if (rc == SR_DONE)
+        return sr_err_set(err, SR_IO, sr_db_name(st->db), 0, "event %s: neither new nor stored", id);
+    return rc == SR_OK ? SR_OK : rc;
+}
+
+/* A mention joins an existing event: its counts go up by the mention, and
+ * by an article and an outlet if they are new to it. This document's
+ * other mentions of the event are known (mine); its old version's are
+ * gone, so a first mention from it is a new article; an outlet may have
+ * reported the event in another document. */
+static int join_event(sr_store *st, const evref *r, const char *skey, evlist *mine, sr_err *err)
+{
+    int64_t new_article = 0, new_source = 0;
+    sr_stmt *s;
+    int rc;
+    if (!evlist_has(mine, r)) {
+        /* the event's lock makes the look-up below see other workers'
+         * committed mentions of it */
+        if ((rc = pg_lock(st, r->eid, err)))
+            return rc;
+        new_article = 1;
+        if ((rc = stmt(st, Q_HAS_SOURCE, &s, err)))
+            return rc;
+        bind_event(st, s, 1, r);
+        bind_str(s, 2, skey);
+        if ((rc = sr_stmt_step(s, err)) != SR_OK) {
+            sr_stmt_reset(s);
+            return rc;
+        }
+        new_source = !sr_stmt_int(s, 0);
+        sr_stmt_reset(s);
+        evlist_add(mine, r);
+    }
+    if ((rc = stmt(st, Q_BUMP, &s, err)))
+        return rc;
+    sr_stmt_bind_int(s, 1, new_article);
+    sr_stmt_bind_int(s, 2, new_source);
+    bind_event(st, s, 3, r);
+    return run(s, err);
+}
+
+/* Stores one sentence of the document, dated by the newest of its events
+ * (fts_day, schema.c). */
+static int put_sentence(sr_store *st, const sr_doc *doc, const sr_events *ev, const sr_event *e,
+                        int64_t fts_day, sr_err *err)
+{
+    sr_stmt *s;
+    int rc = stmt(st, Q_INS_SENT, &s, err);
+    if (rc)
+        return rc;
+    bind_str(s, 1, doc->id);
+    sr_stmt_bind_int(s, 2, e->sent);
+    sr_stmt_bind_int(s, 3, e->sstart);
+    sr_stmt_bind_int(s, 4, e->send);
+    span(s, 5, ev, e->sstart, e->send);
+    if (st->version >= 4)
+        sr_stmt_bind_int(s, 6, fts_day);
+    st->fts_dirty = 1;
     return run(s, err);
 }
 
@@ -599,50 +1122,49 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
     sr_stmt *s;
     int rc;
     sr_buf why = {0};
+    evlist mine = {0};
     char now[21], skey[256];
     now_utc(now);
     source_key(doc, skey, sizeof skey);
     if ((rc = stmt(st, Q_INS_DOC, &s, err)))
         goto out;
-    sr_stmt_bind_text(s, 1, doc->id);
-    sr_stmt_bind_text(s, 2, hash);
-    sr_stmt_bind_text(s, 3, doc->published);
+    bind_str(s, 1, doc->id);
+    bind_str(s, 2, hash);
+    bind_str(s, 3, doc->published);
     {
         /* the document's own date, as the coder resolved it */
         const char *dd = NULL;
         for (size_t i = 0; i < ev->n && !dd; i++)
             if (ev->ev[i].date_precision && !strcmp(ev->ev[i].date_precision, "document"))
                 dd = ev->ev[i].date;
-        sr_stmt_bind_text(s, 4, nz(dd) ? dd : doc->published);
+        bind_str(s, 4, nz(dd) ? dd : doc->published);
     }
-    sr_stmt_bind_text(s, 5, ev->docdate_source);
-    sr_stmt_bind_text(s, 6, nz(doc->url));
-    sr_stmt_bind_text(s, 7, nz(doc->source));
-    sr_stmt_bind_text(s, 8, nz(doc->title));
-    sr_stmt_bind_textn(s, 9, doc->text, doc->len);
+    bind_str(s, 5, ev->docdate_source);
+    bind_str(s, 6, nz(doc->url));
+    bind_str(s, 7, nz(doc->source));
+    bind_str(s, 8, nz(doc->title));
+    sr_stmt_bind_ref(s, 9, doc->text, doc->len);
     sr_stmt_bind_int(s, 10, (int64_t)ev->nsents);
     sr_stmt_bind_int(s, 11, (int64_t)ev->n);
-    sr_stmt_bind_text(s, 12, now);
-    sr_stmt_bind_text(s, 13, skey);
+    bind_str(s, 12, now);
+    bind_str(s, 13, skey);
     if ((rc = run(s, err)))
         goto out;
 
-    long last_sent = -1;
+    /* events come in sentence order: a sentence is stored once its
+     * mentions have found their events, whose dates date it */
+    const sr_event *sent = NULL;
+    int64_t sent_day = 0;
     for (size_t i = 0; i < ev->n; i++) {
         const sr_event *e = &ev->ev[i];
-        if ((long)e->sent != last_sent) {
-            /* events come in sentence order: one row per sentence */
-            last_sent = e->sent;
-            if ((rc = stmt(st, Q_INS_SENT, &s, err)))
+        if (sent && e->sent != sent->sent) {
+            if ((rc = put_sentence(st, doc, ev, sent, sent_day, err)))
                 goto out;
-            sr_stmt_bind_text(s, 1, doc->id);
-            sr_stmt_bind_int(s, 2, e->sent);
-            sr_stmt_bind_int(s, 3, e->sstart);
-            sr_stmt_bind_int(s, 4, e->send);
-            span(s, 5, ev, e->sstart, e->send);
-            if ((rc = run(s, err)))
-                goto out;
-            st->fts_dirty = 1;
+            sent = NULL;
+        }
+        if (!sent) {
+            sent = e;
+            sent_day = 0;
         }
         char pid[32];
         place_id(e, pid);
@@ -686,57 +1208,44 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         if (issues[0] && strncmp(e->code, "15", 2) < 0)
             snprintf(topic, sizeof topic, "%s|%.2s|%d|%s", principal(&e->src), e->code, e->negated,
                      mod_class(e->modality));
-        char eid[17];
-        /* PostgreSQL workers run side by side: whoever looks for an event
-         * by a key holds that key until commit, so two workers never both
-         * miss and create the same event twice */
-        if ((rc = pg_lock(st, key, err)) || (topic[0] && (rc = pg_lock(st, topic, err))))
+        mkey m = {.e = e, .key = key, .topic = topic, .tgt = e->has_tgt ? principal(&e->tgt) : "",
+                  .issues = issues, .day = e->date[0] ? iso_day(e->date) : 0,
+                  .docdate = is_doc_date(e->date_precision)};
+        evref ref;
+        if ((rc = cluster(st, &m, &ref, err)))
             goto out;
-        if ((rc = find_cluster(st, key, e, eid, err)))
-            goto out;
-        if (!eid[0] && topic[0] &&
-            (rc = find_topic(st, topic, e, e->has_tgt ? principal(&e->tgt) : "", issues, eid, err)))
-            goto out;
-        if (eid[0]) {
+        if (ref.eid[0]) {
             /* counts are kept up to date as mentions arrive: recounting a
-             * large cluster for every new mention would be quadratic. The
-             * event's lock makes the check below see other workers'
-             * committed mentions of it. */
-            if ((rc = pg_lock(st, eid, err)))
-                goto out;
-            if ((rc = stmt(st, Q_SEEN_IN, &s, err)))
-                goto out;
-            sr_stmt_bind_text(s, 1, eid);
-            sr_stmt_bind_text(s, 2, skey);
-            sr_stmt_bind_text(s, 3, eid);
-            sr_stmt_bind_text(s, 4, skey);
-            sr_stmt_bind_text(s, 5, doc->id);
-            if ((rc = sr_stmt_step(s, err)) != SR_OK) {
-                sr_stmt_reset(s);
-                goto out;
-            }
-            int64_t new_source = !sr_stmt_int(s, 0), new_article = !sr_stmt_int(s, 1);
-            sr_stmt_reset(s);
-            if ((rc = stmt(st, Q_BUMP, &s, err)))
-                goto out;
-            sr_stmt_bind_int(s, 1, new_article);
-            sr_stmt_bind_int(s, 2, new_source);
-            sr_stmt_bind_text(s, 3, eid);
-            if ((rc = run(s, err)))
+             * large cluster for every new mention would be quadratic */
+            if ((rc = join_event(st, &ref, skey, &mine, err)))
                 goto out;
         } else {
-            snprintf(eid, sizeof eid, "%s", mid);
-            if ((rc = insert_event(st, ev, e, eid, key, topic[0] ? topic : NULL, pid, issues,
-                                   doc->id, err)))
+            if ((rc = insert_event(st, ev, e, mid, &m, pid, doc->id, &ref, err)))
                 goto out;
+            if (strcmp(ref.eid, mid)) {
+                if ((rc = join_event(st, &ref, skey, &mine, err)))
+                    goto out;
+            } else {
+                evlist_add(&mine, &ref);
+                if (st->cache && e->date[0]) {
+                    cev x = {.id = ref.id, .key = str_hash(key), .topic = str_hash(topic),
+                             .tgt = str_hash(m.tgt), .day = m.day, .docdate = (uint8_t)m.docdate};
+                    memcpy(x.eid, mid, sizeof x.eid);
+                    if (x.topic)
+                        x.issues = sr_xstrdup(issues);
+                    cache_add(st->cache, &x);
+                }
+            }
         }
+        if (ref.fts_day > sent_day)
+            sent_day = ref.fts_day;
         if ((rc = stmt(st, Q_INS_MENTION, &s, err)))
             goto out;
         int k = 1;
-        sr_stmt_bind_text(s, k++, mid);
-        sr_stmt_bind_text(s, k++, eid);
-        sr_stmt_bind_text(s, k++, doc->id);
-        sr_stmt_bind_text(s, k++, skey);
+        bind_str(s, k++, mid);
+        bind_event(st, s, k++, &ref);
+        bind_str(s, k++, doc->id);
+        bind_str(s, k++, skey);
         sr_stmt_bind_int(s, k++, e->sent);
         sr_stmt_bind_int(s, k++, (int64_t)i);
         span(s, k++, ev, e->src.start, e->src.end);
@@ -744,7 +1253,7 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             span(s, k++, ev, e->tgt.start, e->tgt.end);
         else
             sr_stmt_bind_null(s, k++);
-        sr_stmt_bind_text(s, k++, sr_modality_name(e->modality));
+        bind_str(s, k++, sr_modality_name(e->modality));
         sr_stmt_bind_int(s, k++, e->negated);
         if (e->has_attr) {
             span(s, k++, ev, e->attr_start, e->attr_end);
@@ -755,14 +1264,14 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             sr_stmt_bind_null(s, k++);
             sr_stmt_bind_null(s, k++);
         }
-        sr_stmt_bind_text(s, k++, e->code);
-        sr_stmt_bind_text(s, k++, nz(e->src.code));
-        sr_stmt_bind_text(s, k++, e->has_tgt ? nz(e->tgt.code) : NULL);
-        sr_stmt_bind_text(s, k++, nz(e->date));
-        sr_stmt_bind_text(s, k++, e->date_precision);
+        bind_str(s, k++, e->code);
+        bind_str(s, k++, nz(e->src.code));
+        bind_str(s, k++, e->has_tgt ? nz(e->tgt.code) : NULL);
+        bind_str(s, k++, nz(e->date));
+        bind_str(s, k++, e->date_precision);
         sr_buf_reset(&why);
         sr_out_event_why(&why, ev, e);
-        sr_stmt_bind_textn(s, k++, why.p, why.n);
+        sr_stmt_bind_ref(s, k++, why.p, why.n);
         if ((rc = run(s, err)))
             goto out;
         if ((rc = put_actor_name(st, ev, &e->src, err)) ||
@@ -770,24 +1279,30 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             (rc = put_place(st, e, pid, err)))
             goto out;
     }
+    if (sent)
+        rc = put_sentence(st, doc, ev, sent, sent_day, err);
 out:
     sr_buf_free(&why);
+    free(mine.ev);
     return rc;
 }
 
-static int recount(sr_store *st, const idlist *touched, sr_err *err)
+static int recount(sr_store *st, const evlist *touched, sr_err *err)
 {
+    /* an event may be deleted below: the cache forgets them all */
+    if (touched->n && st->cache)
+        cache_clear(st->cache);
     for (size_t i = 0; i < touched->n; i++) {
         sr_stmt *s;
         int rc = stmt(st, Q_RECOUNT, &s, err);
         if (rc)
             return rc;
-        sr_stmt_bind_text(s, 1, touched->id[i]);
+        bind_event(st, s, 1, &touched->ev[i]);
         if ((rc = run(s, err)))
             return rc;
         if ((rc = stmt(st, Q_DEL_EMPTY, &s, err)))
             return rc;
-        sr_stmt_bind_text(s, 1, touched->id[i]);
+        bind_event(st, s, 1, &touched->ev[i]);
         if ((rc = run(s, err)))
             return rc;
     }
@@ -822,12 +1337,12 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
         return rc;
     char hash[40];
     content_hash(doc, hash);
-    idlist touched = {0};
+    evlist touched = {0};
     int result = SR_PUT_NEW;
     sr_stmt *s;
     if ((rc = stmt(st, Q_DOC_HASH, &s, err)))
         goto fail;
-    sr_stmt_bind_text(s, 1, doc->id);
+    bind_str(s, 1, doc->id);
     rc = sr_stmt_step(s, err);
     if (rc == SR_OK) {
         int same = !strcmp(sr_stmt_text(s, 0), hash);
@@ -843,9 +1358,12 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
         /* the old version's events are recounted after the new one is in */
         if ((rc = stmt(st, Q_DOC_EVENTS, &s, err)))
             goto fail;
-        sr_stmt_bind_text(s, 1, doc->id);
-        while ((rc = sr_stmt_step(s, err)) == SR_OK)
-            idlist_add(&touched, sr_stmt_text(s, 0));
+        bind_str(s, 1, doc->id);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            evref r = {.id = sr_stmt_int(s, 0)};
+            snprintf(r.eid, sizeof r.eid, "%s", sr_stmt_text(s, 1));
+            evlist_add(&touched, &r);
+        }
         sr_stmt_reset(s);
         if (rc != SR_DONE)
             goto fail;
@@ -853,17 +1371,21 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
         for (size_t i = 0; i < SR_ARRAY_LEN(DEL); i++) {
             if ((rc = stmt(st, DEL[i], &s, err)))
                 goto fail;
-            sr_stmt_bind_text(s, 1, doc->id);
+            bind_str(s, 1, doc->id);
             if ((rc = run(s, err)))
                 goto fail;
         }
-        /* deleting the newest sentences frees their rowids for reuse: keep
-         * the full-text mark below them so the reused rowids get indexed */
+        /* deleting the newest sentences frees their ids for reuse: keep
+         * the full-text mark below them so the reused ids get indexed */
         if (sr_db_kind(st->db) == SR_DB_SQLITE && st->version >= 2 &&
             (rc = sr_db_exec(st->db,
-                             "UPDATE sitrep_meta SET value = CAST(min(CAST(value AS INTEGER),"
-                             " (SELECT COALESCE(max(rowid), 0) FROM sentences)) AS TEXT)"
-                             " WHERE key = 'fts_rowid'",
+                             st->version >= 4
+                                 ? "UPDATE sitrep_meta SET value = CAST(min(CAST(value AS INTEGER),"
+                                   " (SELECT COALESCE(max(id), 0) FROM sentences)) AS TEXT)"
+                                   " WHERE key = 'fts_rowid'"
+                                 : "UPDATE sitrep_meta SET value = CAST(min(CAST(value AS INTEGER),"
+                                   " (SELECT COALESCE(max(rowid), 0) FROM sentences)) AS TEXT)"
+                                   " WHERE key = 'fts_rowid'",
                              err)))
             goto fail;
     } else if (rc != SR_DONE) {
@@ -874,14 +1396,14 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
     }
     if ((rc = store_doc(st, doc, ev, hash, err)) || (rc = recount(st, &touched, err)))
         goto fail;
-    free(touched.id);
+    free(touched.ev);
     if (own && (rc = sr_store_commit(st, err)))
         return rc;
     if (outcome)
         *outcome = result;
     return SR_OK;
 fail:
-    free(touched.id);
+    free(touched.ev);
     if (own)
         sr_store_rollback(st);
     return rc;

@@ -13,12 +13,18 @@
 #include "db.h"
 
 /* The newest schema this build knows (schema.c). */
-#define SR_SCHEMA_VERSION 3
+#define SR_SCHEMA_VERSION 4
 
 /* Brings db to the newest schema version (or to $SITREP_SCHEMA_VERSION, a
  * testing aid to create older stores). Creates the schema in an empty
  * database; refuses a database written by a newer sitrep. */
 int sr_schema_migrate(sr_db *db, int readonly, int *version, sr_err *err);
+
+/* sentences.fts_day of a sentence whose newest event is dated `days`
+ * (days since 1970-01-01); undated sentences have 0, so they sort last.
+ * Full-text keys are fts_day << 40 | sentence id (schema.c, version 4). */
+#define SR_FTS_DAY0 1048576
+#define SR_FTS_ID_BITS 40
 
 struct sr_store {
     sr_db *db;
@@ -27,9 +33,12 @@ struct sr_store {
     int in_batch;          /* inside sr_store_begin .. commit */
     int fts_dirty;         /* sentences stored but not yet in the FTS index */
     /* prepared statements for ingest, made on first use */
-    sr_stmt *st[24];
+    sr_stmt *st[32];
     /* actor names and places already stored by this connection */
     struct sr_seen *seen;
+    /* SQLite: the events of the dates being ingested, for clustering
+     * without index look-ups (store.c) */
+    struct sr_ccache *cache;
 };
 
 #endif
