@@ -401,9 +401,12 @@ def others(db):
         check("/ serves the dashboard as text/html with the CSP",
               s == 200 and h["content-type"].startswith("text/html")
               and "script-src 'self'" in h.get("content-security-policy", ""), (s, h.get("content-type")))
+        s, h, body = sv.get("/app.js")
+        check("a script is served as JavaScript", s == 200 and "javascript" in h.get("content-type", ""),
+              (s, h.get("content-type")))
         s, h, body = sv.get("/api.js")
-        check("a static file whose name starts with 'api' is served as JavaScript, not by the API",
-              s == 200 and "javascript" in h.get("content-type", ""), (s, h.get("content-type")))
+        check("a path starting with /api but not /api/ is a static file, not the API's",
+              s == 404 and b"no such endpoint" not in body, (s, body[:100]))
         s, h, body = sv.get("/vendor/")
         check("no directory listing", s in (403, 404) and b"<a href" not in body, s)
         s, _, _ = sv.get("/.stamp")
