@@ -12,21 +12,26 @@
  * Every error, civetweb's own included (a missing static file), is a JSON
  * body {"error", "status"}.
  *
- * Shutdown: the caller's signal handler sets *stop; mg_stop then stops
- * accepting, waits for the requests in flight, and each worker thread
- * closes its connection on the way out (SQLite checkpoints its WAL), so a
- * SIGTERM leaves a clean database. */
+ * Shutdown: the caller's signal handler sets *stop. mg_stop alone would
+ * not do: it makes civetweb stop writing at once, truncating answers being
+ * sent. So first the server drains: new API requests get a 503 (and the
+ * connection closed) while the API requests in flight run to the end
+ * (counted in api_handler; at most DRAIN_MS); then mg_stop, and each worker
+ * thread closes its store connection on the way out (SQLite checkpoints
+ * its WAL), so a SIGTERM leaves a clean database. */
 #include "api.h"
 
 #include <civetweb.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_URI 8192 /* bytes of path and query string */
+#define MAX_URI 8192     /* bytes of path and query string */
+#define DRAIN_MS 30000L  /* longest wait for requests in flight at shutdown */
 
 /* Headers on every response: text is untrusted, so the page may run only
  * its own scripts, load only from this server, and never be framed;
@@ -44,6 +49,8 @@ typedef struct server {
     const sr_api_config *cfg;
     unsigned store_flags;     /* SR_STORE_READONLY when the store cannot be written */
     api_cache *cache;
+    atomic_int in_flight;     /* API requests inside api_handler */
+    atomic_int draining;      /* shutting down: no new API requests */
 } server;
 
 typedef struct worker {
@@ -132,9 +139,29 @@ static api_response *read_body(struct mg_connection *c, const sr_api_config *cfg
     return NULL;
 }
 
+static int handle(struct mg_connection *c, server *sv);
+
 static int api_handler(struct mg_connection *c, void *ud)
 {
     server *sv = ud;
+    /* counted before the draining flag is read: the shutdown either sees
+     * this request in flight or this request sees the shutdown */
+    atomic_fetch_add(&sv->in_flight, 1);
+    int status;
+    if (atomic_load(&sv->draining)) {
+        api_response *r = api_error(503, "the server is shutting down");
+        send_response(c, r, 0, 1);
+        status = r->status;
+        api_response_free(r);
+    } else {
+        status = handle(c, sv);
+    }
+    atomic_fetch_sub(&sv->in_flight, 1);
+    return status;
+}
+
+static int handle(struct mg_connection *c, server *sv)
+{
     const sr_api_config *cfg = sv->cfg;
     const struct mg_request_info *ri = mg_get_request_info(c);
     worker *w = mg_get_thread_pointer(c);
@@ -258,6 +285,8 @@ static void on_exit_thread(const struct mg_context *ctx, int type, void *p)
 int sr_api_serve(const sr_api_config *cfg, const volatile sig_atomic_t *stop, sr_err *err)
 {
     server sv = {.cfg = cfg};
+    atomic_init(&sv.in_flight, 0);
+    atomic_init(&sv.draining, 0);
     /* Open (and create or migrate) the store once up front, so that a bad
      * target fails here with a message rather than in every request. */
     sr_store *st = NULL;
@@ -350,13 +379,15 @@ int sr_api_serve(const sr_api_config *cfg, const volatile sig_atomic_t *stop, sr
                                               : "");
     fflush(stdout);
 
-    while (!*stop) {
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    struct timespec tick = {0, 20 * 1000 * 1000};
+    while (!*stop)
+        nanosleep(&tick, NULL);
     if (!cfg->quiet)
         fprintf(stderr, "sitrep serve: stopping (finishing requests in flight)\n");
-    mg_stop(ctx); /* waits for the workers; each closes its store */
+    atomic_store(&sv.draining, 1);
+    for (long waited = 0; atomic_load(&sv.in_flight) > 0 && waited < DRAIN_MS; waited += 20)
+        nanosleep(&tick, NULL);
+    mg_stop(ctx); /* joins the workers; each closes its store */
     mg_exit_library();
     api_cache_free(sv.cache);
     return SR_OK;
