@@ -82,16 +82,38 @@ static void prefs_add(prefs *p, const char *cc)
     }
 }
 
+/* The explicit countries of a prefs as a little hash set, so that each
+ * theatre code costs one probe (prefs_init runs once per coded sentence,
+ * against every code of every theatre). Slot: 1 + index in p->cc, 0 empty. */
+typedef struct ccset {
+    uint8_t slot[64];
+} ccset;
+
+static unsigned cc_hash(uint32_t w) { return (w * 2654435761u) >> 26; } /* 6 bits */
+
+static void ccset_init(ccset *h, const prefs *p, size_t nexplicit)
+{
+    memset(h->slot, 0, sizeof h->slot);
+    for (size_t i = 0; i < nexplicit; i++) {
+        unsigned j = cc_hash(p->w[i]);
+        while (h->slot[j])
+            j = (j + 1) & 63;
+        h->slot[j] = (uint8_t)(i + 1);
+    }
+}
+
 /* Bit i set when theatre t holds p->cc[i], for i < nexplicit (<= 16). */
-static uint32_t theatre_mask(const sr_geo_theatre *t, const prefs *p, size_t nexplicit)
+static uint32_t theatre_mask(const sr_geo_theatre *t, const prefs *p, const ccset *h)
 {
     uint32_t m = 0;
     for (int k = 0; k < 8; k++) {
         uint32_t have;
         memcpy(&have, t->codes[k], 4); /* NUL-terminated in the index */
-        for (size_t i = 0; have && i < nexplicit; i++)
-            if (have == p->w[i])
-                m |= 1u << i;
+        if (!have)
+            continue;
+        for (unsigned j = cc_hash(have); h->slot[j]; j = (j + 1) & 63)
+            if (p->w[h->slot[j] - 1] == have)
+                m |= 1u << (h->slot[j] - 1);
     }
     return m;
 }
@@ -106,17 +128,21 @@ static void prefs_init(prefs *p, const sr_gazetteer *g, const char *const *prefe
         if (prefer[i] && prefer[i][0] && prefer[i][1] && prefer[i][2]) /* 3 letters or more */
             prefs_add(p, prefer[i]);
     size_t nexplicit = p->n, nth;
+    if (!nexplicit)
+        return;
     const sr_geo_theatre *th = sr_geo_theatres(g, &nth);
+    ccset h;
+    ccset_init(&h, p, nexplicit);
     /* which explicit countries each theatre holds (bit i: p->cc[i]); the
      * partners are then added per explicit country, theatres in order */
     uint32_t member[64], any = 0;
     for (size_t t = 0; t < nth && t < SR_ARRAY_LEN(member); t++)
-        any |= member[t] = theatre_mask(&th[t], p, nexplicit);
+        any |= member[t] = theatre_mask(&th[t], p, &h);
     if (nth > SR_ARRAY_LEN(member))
         any = 1;
     for (size_t i = 0; any && i < nexplicit; i++)
         for (size_t t = 0; t < nth; t++) {
-            uint32_t m = t < SR_ARRAY_LEN(member) ? member[t] : theatre_mask(&th[t], p, nexplicit);
+            uint32_t m = t < SR_ARRAY_LEN(member) ? member[t] : theatre_mask(&th[t], p, &h);
             for (int k = 0; (m >> i & 1u) && k < 8; k++)
                 if (th[t].codes[k][0])
                     prefs_add(p, th[t].codes[k]);
@@ -478,16 +504,77 @@ static int after_title(const sr_gazetteer *g, const sent *s, size_t i)
     return (sr_geo_stopword(g, key) & SR_GEO_KEY_TITLE) != 0;
 }
 
+/* The keys of all the spans [i, ends[k]) at once: sr_geo_fold works one
+ * code point at a time and only ever holds back a separator, so the key of
+ * a span is a prefix of the key of any longer span, and each word can be
+ * folded once. Writes the key of the longest span that fits to key and
+ * the length of each span's key to klen[k] (0: empty, or SR_GEO_MAX_KEY
+ * bytes or more, as sr_geo_fold would say). Returns 0 when a word's fold
+ * is ambiguous (empty or too long on its own): the caller then folds each
+ * span with span_key. */
+static int span_keys(const sent *s, size_t i, const size_t *ends, size_t nends, char *key,
+                     size_t *klen)
+{
+    size_t o = 0, last = ends[nends - 1], k = 0;
+    int sep = 0, full = 0;
+    for (size_t t = i; t < last; t++) {
+        const sr_token *tk = &s->toks[t];
+        if (t > i && tk->start > s->toks[t - 1].end)
+            sep = 1; /* the plain spaces between words */
+        if (!is_word(s, t)) {
+            /* the glued joiners span_ends allows: '-' separates, '\'' is dropped */
+            if (tok_is(s, t, "-"))
+                sep = 1;
+            else if (!tok_is(s, t, "'"))
+                return 0;
+        } else if (!full) {
+            char w[SR_GEO_MAX_KEY];
+            size_t n = sr_geo_fold(s->text + tk->start, tk->end - tk->start, w, sizeof w);
+            if (n == 0)
+                return 0;
+            size_t need = o + (size_t)(sep && o > 0) + n;
+            if (need >= SR_GEO_MAX_KEY) {
+                full = 1; /* this span and all longer ones: too long */
+            } else {
+                if (sep && o > 0)
+                    key[o++] = ' ';
+                memcpy(key + o, w, n);
+                o += n;
+                sep = 0;
+            }
+        }
+        for (; k < nends && ends[k] == t + 1; k++)
+            klen[k] = full ? 0 : o;
+    }
+    key[o] = '\0';
+    return 1;
+}
+
 /* Finds the place name starting at word i, if any, into *sp. */
 static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs *p, span *sp)
 {
-    size_t ends[MAX_WORDS];
+    size_t ends[MAX_WORDS], klens[MAX_WORDS];
     size_t nends = span_ends(s, i, ends, MAX_WORDS);
     char key[SR_GEO_MAX_KEY];
+    int prefixed = span_keys(s, i, ends, nends, key, klens);
     for (size_t k = nends; k-- > 0;) {
         size_t e = ends[k];
         int one_word = k == 0;
-        size_t klen = span_key(s, i, e, key);
+        size_t klen;
+        if (prefixed) {
+            klen = klens[k];
+            key[klen] = '\0'; /* shorter spans come later: cutting is safe */
+        } else {
+            klen = span_key(s, i, e, key);
+        }
+#ifdef SR_GEO_CHECK_KEYS
+        {
+            char ref[SR_GEO_MAX_KEY];
+            size_t rl = span_key(s, i, e, ref);
+            if (rl != klen || (rl && strcmp(ref, key)))
+                abort();
+        }
+#endif
         if (!klen)
             continue;
         /* the (cached) index lookup first: most spans name nothing, and
