@@ -85,6 +85,7 @@ typedef struct coder {
     unsigned flags;          /* SR_CODE_* */
     struct tcache *tc;       /* this thread's token cache */
     int sent_dates;          /* the sentence has a date expression: -1 not scanned yet */
+    sr_date_cache *dates;    /* the sentence's date expressions, for all its verbs */
     /* the document's focus: countries of its actors, by mentions so far */
     struct focus {
         char country[4];
@@ -125,7 +126,7 @@ static int ascii_lower(const char *s, size_t n)
  * seen with their word id, classes and lemmas. It caches an immutable
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
-enum { TC_SIZE = 8192, TC_WORD = 23 };
+enum { TC_SIZE = 32768, TC_WORD = 23 };
 enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2, STARTS_PATTERN = 4 };
 
 typedef struct tc_entry {
@@ -172,13 +173,33 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
 }
 
 /* memcmp(a, b, n) == 0 for the short spellings of the cache, without a
- * library call per token. */
+ * library call per token: words of up to 8 bytes in two overlapping loads
+ * each, longer ones 8 bytes at a time (never reading outside [0, n)). */
+static inline uint64_t load64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (load64(a + i) != load64(b + i))
+                return 0;
+        return load64(a + n - 8) == load64(b + n - 8);
+    }
+    if (n >= 4)
+        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
 }
 
 /* Fills c->ti for the sentence's tokens. Hashes first, prefetching each
@@ -1129,10 +1150,12 @@ static void set_date(coder *c, const sr_sentence *s, uint32_t v, sr_event *e)
     memset(&dm, 0, sizeof dm);
     int prec = SR_DATE_NONE;
     sr_ymd date = 0;
-    /* a sentence without any date expression is scanned once, not per verb */
+    /* a sentence is scanned once for all its verbs (the cache keeps its
+     * expressions); one without any is not asked again */
+    if (c->sent_dates < 0)
+        sr_date_cache_reset(c->dates, c->text, c->split.toks + s->tok0, s->ntok);
     if (c->sent_dates != 0 &&
-        sr_date_find_src(c->text, c->split.toks + s->tok0, s->ntok, v, c->docdate,
-                         c->docdate_source, &dm)) {
+        sr_date_find_cached(c->dates, v, c->docdate, c->docdate_source, &dm)) {
         date = dm.date;
         prec = dm.precision;
         if (e->nwhy < (int)SR_ARRAY_LEN(e->why) && dm.tok1 > dm.tok0)
@@ -1595,6 +1618,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
     c.text = doc->text;
     c.flags = flags;
     c.tc = thread_cache(dict);
+    c.dates = sr_date_cache_new();
     sr_text_split(doc->text, doc->len, &c.split);
     c.docdate = sr_date_of_document_split(doc->published, doc->text, doc->len, &c.split,
                                           &c.docdate_source);
@@ -1610,6 +1634,7 @@ int sr_code_doc(const sr_dict *dict, const sr_doc *doc, unsigned flags, sr_event
         code_sentence(&c, &c.split.sents[i], (uint32_t)i, ev);
 
     sr_split_free(&c.split);
+    sr_date_cache_free(c.dates);
     free(c.ti);
     free(c.words);
     *out = ev;

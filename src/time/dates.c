@@ -299,6 +299,70 @@ int sr_date_find_src(const char *text, const sr_token *toks, size_t ntok, size_t
     return have_before ? finish(&before, docdate, source, out) : 0;
 }
 
+struct sr_date_cache {
+    sc c;             /* the sentence's scanner; its memo stays warm */
+    size_t next;      /* tokens before it are scanned */
+    int done;         /* no expression after next */
+    ex *ex;           /* the expressions found so far, in order; owned */
+    size_t n, cap;
+};
+
+sr_date_cache *sr_date_cache_new(void) { return sr_xcalloc(1, sizeof(sr_date_cache)); }
+
+void sr_date_cache_free(sr_date_cache *dc)
+{
+    if (!dc)
+        return;
+    free(dc->ex);
+    free(dc);
+}
+
+void sr_date_cache_reset(sr_date_cache *dc, const char *text, const sr_token *toks, size_t ntok)
+{
+    sr_time_scan_init(&dc->c, text, toks, ntok);
+    dc->next = 0;
+    dc->done = !text || !toks || !ntok;
+    dc->n = 0;
+}
+
+/* The choice of sr_date_find_src over the same sequence of expressions:
+ * sr_time_scan_next finds them in the same order whatever near is, so the
+ * ones kept from earlier calls are the ones a fresh scan would meet. */
+int sr_date_find_cached(sr_date_cache *dc, size_t near, sr_ymd docdate, int source,
+                        sr_date_match *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!dc->c.n)
+        return 0;
+    if (near >= dc->c.n)
+        near = dc->c.n - 1;
+    /* scan on until an expression ends after near */
+    while (!dc->done && (dc->n == 0 || dc->ex[dc->n - 1].tok1 <= near)) {
+        ex e;
+        if (!sr_time_scan_next(&dc->c, &dc->next, &e)) {
+            dc->done = 1;
+            break;
+        }
+        SR_GROW(dc->ex, dc->cap, dc->n + 1);
+        dc->ex[dc->n++] = e;
+    }
+    const ex *before = NULL;
+    for (size_t k = 0; k < dc->n; k++) {
+        const ex *e = &dc->ex[k];
+        if (e->tok1 <= near) {
+            before = e;
+            continue;
+        }
+        if (e->tok0 <= near || !before)
+            return finish(e, docdate, source, out);
+        for (size_t t = near + 1; t < e->tok0; t++)
+            if (sr_time_clause_break(&dc->c, t))
+                return finish(before, docdate, source, out);
+        return finish(e, docdate, source, out);
+    }
+    return before ? finish(before, docdate, source, out) : 0;
+}
+
 int sr_date_find(const char *text, const sr_token *toks, size_t ntok, size_t near, sr_ymd docdate,
                  sr_date_match *out)
 {

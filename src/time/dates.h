@@ -90,6 +90,18 @@ int sr_date_find_src(const char *text, const sr_token *toks, size_t ntok, size_t
                      sr_ymd docdate, int source, sr_date_match *out);
 int sr_date_resolve_src(const char *expr, sr_ymd docdate, int source, sr_date_match *out);
 
+/* sr_date_find_src for many verbs of one sentence: the expressions found
+ * are kept, so the sentence is scanned once, and only as far as the verbs
+ * asked so far need. sr_date_cache_reset starts a sentence (text and toks
+ * are borrowed until the next reset); sr_date_find_cached then answers as
+ * sr_date_find_src would. One cache per thread; caller frees. */
+typedef struct sr_date_cache sr_date_cache;
+sr_date_cache *sr_date_cache_new(void);
+void sr_date_cache_free(sr_date_cache *dc);
+void sr_date_cache_reset(sr_date_cache *dc, const char *text, const sr_token *toks, size_t ntok);
+int sr_date_find_cached(sr_date_cache *dc, size_t near, sr_ymd docdate, int source,
+                        sr_date_match *out);
+
 /* sr_date_of_document over the sentences and tokens the caller already has:
  * sp must be sr_text_split(text, len). sp NULL splits text itself. */
 sr_ymd sr_date_of_document_split(const char *published, const char *text, size_t len,
