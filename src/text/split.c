@@ -711,6 +711,21 @@ static uint32_t token(st *s, uint32_t i)
     const unsigned char *t = s->t;
     uint32_t n = s->n;
     unsigned c = t[i];
+    if (is_lower_a(c) && s->pend == P_NONE) {
+        /* the common case, a plain lower-case ASCII word in mid-sentence:
+         * what scan_word and the rest below would do, without their
+         * tests for abbreviations, apostrophes and capitals */
+        uint32_t j = i + 1;
+        while (j < n && is_lower_a(t[j]))
+            j++;
+        unsigned d = j < n ? t[j] : ' ';
+        if (d < 0x80 && !is_alpha_a(d) && d != '\'' && d != '.') {
+            push(s, i, j, SR_TOK_WORD);
+            if ((uint32_t)s->out->ntoks - s->sent_tok0 >= CUT_HARD)
+                close_sent(s, s->in_item ? SR_SENT_ITEM : SR_SENT_BODY, 0);
+            return j;
+        }
+    }
     int32_t cp = (int32_t)c;
     uint32_t l = 1;
     int k = 0;
