@@ -420,6 +420,11 @@ static void find_mentions(coder *c, const sr_sentence *s)
     uint32_t n = s->ntok;
     c->nm = 0;
     for (uint32_t k = 0; k < n && c->nm < MAX_MENTIONS;) {
+        if (!(c->ti[k].starts & STARTS_ACTOR) &&
+            (!c->nlearned || !(tflags(c, s, k) & SR_TOK_CAP))) {
+            k++; /* most tokens: no actor phrase, no learned name starts here */
+            continue;
+        }
         const sr_actor_entry *a;
         size_t len = match_actor(c, s, k, words, &a);
         if (!len) {
