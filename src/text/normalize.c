@@ -167,6 +167,19 @@ static inline int plain_ascii(unsigned char c)
     return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t';
 }
 
+/* Whether the eight bytes at p are all printable ASCII (0x20..0x7E): the
+ * bulk of news text, tested a word at a time (bit tricks exact for "some
+ * byte is below 0x20" and "some byte is above 0x7E"). */
+static inline int printable8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t below = (v - ones * 0x20) & ~v & high;
+    uint64_t above = ((v + ones * (127 - 0x7E)) | v) & high;
+    return !(below | above);
+}
+
 void sr_text_normalize(const char *in, size_t len, sr_buf *out,
                        sr_text_warn_fn warn, void *ud)
 {
@@ -180,8 +193,15 @@ void sr_text_normalize(const char *in, size_t len, sr_buf *out,
         unsigned char c = s[i];
         if (plain_ascii(c)) {
             size_t j = i + 1;
-            while (j < len && plain_ascii(s[j]))
+            while (j < len) {
+                if (j + 8 <= len && printable8(s + j)) {
+                    j += 8;
+                    continue;
+                }
+                if (!plain_ascii(s[j]))
+                    break;
                 j++;
+            }
             end_run(&st);
             sr_buf_put(out, in + i, j - i);
             i = j;

@@ -725,6 +725,21 @@ static uint32_t token(st *s, uint32_t i)
                 close_sent(s, s->in_item ? SR_SENT_ITEM : SR_SENT_BODY, 0);
             return j;
         }
+    } else if (is_upper_a(c) && s->pend == P_NONE) {
+        /* a capitalised ASCII word in mid-sentence (names), likewise */
+        uint32_t j = i + 1, nup = 1;
+        for (; j < n && is_alpha_a(t[j]); j++)
+            nup += is_upper_a(t[j]);
+        unsigned d = j < n ? t[j] : ' ';
+        if (d < 0x80 && !is_alpha_a(d) && d != '\'' && d != '.') {
+            uint32_t f = SR_TOK_WORD | SR_TOK_CAP;
+            if (j - i >= 2 && nup == j - i)
+                f |= SR_TOK_UPPER;
+            push(s, i, j, f);
+            if ((uint32_t)s->out->ntoks - s->sent_tok0 >= CUT_HARD)
+                close_sent(s, s->in_item ? SR_SENT_ITEM : SR_SENT_BODY, 0);
+            return j;
+        }
     }
     int32_t cp = (int32_t)c;
     uint32_t l = 1;
