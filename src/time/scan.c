@@ -244,7 +244,9 @@ static lx lex_token(const sc *c, size_t i)
     return r;
 }
 
-static lx lex(sc *c, size_t i)
+/* Inlined: the scanner asks for every token of every coded sentence, and
+ * a call returning the struct cost more than the memo saves. */
+static inline __attribute__((always_inline)) lx lex(sc *c, size_t i)
 {
     size_t slot = i % SR_TIME_MEMO;
     if (c->memo_i[slot] != i + 1) {
