@@ -200,7 +200,16 @@ struct sr_phrase_index {
     uint32_t *first;      /* open-addressing: slot -> 1 + index of first phrase of a run */
     uint32_t *firstkey;   /* slot -> first word id */
     uint32_t *runlen;     /* slot -> number of phrases in the run */
+    uint32_t *nsingle;    /* slot -> one-word phrases, the run's last ones */
     size_t nslots;
+    /* Phrases of two words or more by their first two words: a token like
+     * "the" starts dozens of phrases, and its next word picks the few that
+     * can match. pidx lists them grouped by pair, each group in ph's order. */
+    uint32_t *pidx;       /* indexes into ph */
+    uint32_t *pfirst;     /* pair slot -> 1 + index of its group in pidx, 0 empty */
+    uint32_t *plen;       /* pair slot -> phrases in the group */
+    uint32_t (*pkey)[2];  /* pair slot -> the two word ids */
+    size_t npslots;
     uint8_t *starts;      /* bit per word id: some phrase starts with it */
     uint32_t maxkey;      /* largest first word id */
 };
@@ -216,6 +225,27 @@ void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,
     ix->ph[ix->n++] = (sr_phrase){.words = w, .n = (uint32_t)n, .second = n > 1 ? w[1] : 0,
                                   .exact_case = (uint32_t)exact_case, .text = text,
                                   .value = value};
+}
+
+static size_t pair_slot(uint32_t a, uint32_t b, size_t nslots)
+{
+    return ((a * 2654435761u) ^ (b * 2246822519u)) & (nslots - 1);
+}
+
+/* A phrase of the pair index while sealing: its first two words and its
+ * position in ph, the order within a pair. */
+typedef struct pairent {
+    uint32_t a, b, idx;
+} pairent;
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const pairent *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return p->idx < q->idx ? -1 : p->idx > q->idx;
 }
 
 static int cmp_phrase(const void *a, const void *b)
@@ -247,16 +277,55 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     ix->first = sr_xcalloc(ns, sizeof *ix->first);
     ix->firstkey = sr_xcalloc(ns, sizeof *ix->firstkey);
     ix->runlen = sr_xcalloc(ns, sizeof *ix->runlen);
+    ix->nsingle = sr_xcalloc(ns, sizeof *ix->nsingle);
+    size_t npairs = 0;
     for (size_t i = 0, e; i < ix->n; i = e) {
-        uint32_t key = ix->ph[i].words[0];
+        uint32_t key = ix->ph[i].words[0], single = 0;
         for (e = i + 1; e < ix->n && ix->ph[e].words[0] == key; e++)
             ;
+        for (size_t k = i; k < e; k++)
+            single += ix->ph[k].n == 1;
+        npairs += e - i - single;
         size_t j = (key * 2654435761u) & (ns - 1);
         while (ix->first[j])
             j = (j + 1) & (ns - 1);
         ix->first[j] = (uint32_t)i + 1;
         ix->firstkey[j] = key;
         ix->runlen[j] = (uint32_t)(e - i);
+        ix->nsingle[j] = single;
+    }
+    /* the pair index */
+    pairent *pe = sr_xmalloc((npairs ? npairs : 1) * sizeof *pe);
+    size_t np = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->ph[i].n > 1)
+            pe[np++] = (pairent){ix->ph[i].words[0], ix->ph[i].second, (uint32_t)i};
+    qsort(pe, np, sizeof *pe, cmp_pair);
+    ix->pidx = sr_xmalloc((npairs ? npairs : 1) * sizeof *ix->pidx);
+    for (size_t i = 0; i < np; i++)
+        ix->pidx[i] = pe[i].idx;
+    free(pe);
+    size_t nps = 64;
+    while (nps < np * 4)
+        nps *= 2;
+    ix->npslots = nps;
+    ix->pfirst = sr_xcalloc(nps, sizeof *ix->pfirst);
+    ix->plen = sr_xcalloc(nps, sizeof *ix->plen);
+    ix->pkey = sr_xcalloc(nps, sizeof *ix->pkey);
+    for (size_t i = 0, e; i < np; i = e) {
+        const sr_phrase *p = &ix->ph[ix->pidx[i]];
+        uint32_t a = p->words[0], b = p->second;
+        for (e = i + 1; e < np && ix->ph[ix->pidx[e]].words[0] == a &&
+                        ix->ph[ix->pidx[e]].second == b;
+             e++)
+            ;
+        size_t j = pair_slot(a, b, nps);
+        while (ix->pfirst[j])
+            j = (j + 1) & (nps - 1);
+        ix->pfirst[j] = (uint32_t)i + 1;
+        ix->plen[j] = (uint32_t)(e - i);
+        ix->pkey[j][0] = a;
+        ix->pkey[j][1] = b;
     }
 }
 
@@ -278,6 +347,11 @@ void sr_phrase_index_free(sr_phrase_index *ix)
     free(ix->first);
     free(ix->firstkey);
     free(ix->runlen);
+    free(ix->nsingle);
+    free(ix->pidx);
+    free(ix->pfirst);
+    free(ix->plen);
+    free(ix->pkey);
     free(ix->starts);
     free(ix);
 }
@@ -315,20 +389,40 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
         return 0;
     size_t found = 0;
     uint32_t best = 0;
-    /* the run's length is kept with its slot: testing words[0] of each
-     * phrase would read one heap block per phrase */
-    for (size_t k = ix->first[j] - 1, end = k + ix->runlen[j]; k < end; k++) {
+    /* Longest first: the phrases of two words or more that begin with this
+     * token and the next (in ph's order, longest first), then, if none
+     * matched, the one-word phrases, which end the run. */
+    if (i + 1 < nwords && words[i + 1]) {
+        uint32_t b = words[i + 1];
+        size_t q = pair_slot(key, b, ix->npslots);
+        while (ix->pfirst[q] && (ix->pkey[q][0] != key || ix->pkey[q][1] != b))
+            q = (q + 1) & (ix->npslots - 1);
+        for (size_t k = ix->pfirst[q] ? ix->pfirst[q] - 1 : 0,
+                    end = ix->pfirst[q] ? k + ix->plen[q] : 0;
+             k < end; k++) {
+            const sr_phrase *p = &ix->ph[ix->pidx[k]];
+            if (p->n < best)
+                break;
+            if (i + p->n > nwords)
+                continue;
+            uint32_t m = 2;
+            while (m < p->n && words[i + m] == p->words[m])
+                m++;
+            if (m < p->n || !case_ok(p, i, text, toks))
+                continue;
+            best = p->n;
+            if (found < max)
+                out[found++] = p;
+        }
+    }
+    if (best)
+        return found;
+    for (size_t k = ix->first[j] - 1 + ix->runlen[j] - ix->nsingle[j],
+                end = ix->first[j] - 1 + ix->runlen[j];
+         k < end; k++) {
         const sr_phrase *p = &ix->ph[k];
-        if (p->n < best)
-            break; /* sorted longest first: nothing longer remains */
-        if (i + p->n > nwords || (p->n > 1 && words[i + 1] != p->second))
+        if (!case_ok(p, i, text, toks))
             continue;
-        uint32_t m = 1;
-        while (m < p->n && words[i + m] == p->words[m])
-            m++;
-        if (m < p->n || !case_ok(p, i, text, toks))
-            continue;
-        best = p->n;
         if (found < max)
             out[found++] = p;
     }
