@@ -31,6 +31,8 @@
 #define MAX_MENTIONS 256
 #define GAP_MAX 6        /* tokens a '*' may skip */
 #define TARGET_REACH 16  /* tokens after the verb searched for a target */
+#define SIG_BITS 1024    /* the sentence signature (coder.sig) */
+#define SIG_WORDS (SIG_BITS / 64)
 
 typedef struct {
     uint32_t word;       /* lower-case word id, 0 if not in any dictionary */
@@ -86,6 +88,8 @@ typedef struct coder {
     struct tcache *tc;       /* this thread's token cache */
     int sent_dates;          /* the sentence has a date expression: -1 not scanned yet */
     sr_date_cache *dates;    /* the sentence's date expressions, for all its verbs */
+    uint64_t sig[SIG_WORDS]; /* bit (id % SIG_BITS) of every word and lemma id in the
+                                sentence: which pattern words it may hold */
     /* the document's focus: countries of its actors, by mentions so far */
     struct focus {
         char country[4];
@@ -659,6 +663,39 @@ static int noun_context(const coder *c, const sr_sentence *s, uint32_t k)
     return p->mention >= 0 && c->m[p->mention].modifier;
 }
 
+static void sig_add(uint64_t *sig, uint32_t id)
+{
+    id = (id & ~SR_ALT_EXACT) % SIG_BITS;
+    sig[id / 64] |= 1ull << (id % 64);
+}
+
+static int sig_has(const uint64_t *sig, uint32_t id)
+{
+    id = (id & ~SR_ALT_EXACT) % SIG_BITS;
+    return (sig[id / 64] >> (id % 64)) & 1;
+}
+
+/* Whether every required word element of p can match somewhere in the
+ * sentence: an alternative matches only at a token whose word or lemma is
+ * its first id, so an element none of whose first ids is in the sentence
+ * signature rules the pattern out before any matching. Most patterns
+ * tried fail this way ("attacked" without any of the nouns its pattern
+ * needs later). */
+static int pattern_possible(const coder *c, const sr_pattern *p)
+{
+    for (uint32_t ei = 1; ei < p->nel; ei++) {
+        const sr_pat_elem *e = &p->el[ei];
+        if (e->type != SR_PAT_WORD || e->optional)
+            continue;
+        int any = 0;
+        for (size_t i = 0, off = 0; i < e->nalt && !any; i++, off += 1 + e->alt[off])
+            any = e->alt[off] > 0 && sig_has(c->sig, e->alt[off + 1]);
+        if (!any)
+            return 0;
+    }
+    return 1;
+}
+
 /* Best pattern anchored at token k: most literal words, then longest,
  * then earliest in the dictionary. */
 static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint32_t k,
@@ -676,7 +713,7 @@ static const sr_pattern *best_pattern(const coder *c, const sr_sentence *s, uint
                                      : sr_dict_patterns_for_word(c->d, key, &n);
         for (size_t i = 0; i < n; i++) {
             const sr_pattern *p = &c->d->pats[l[i]];
-            if (noun && !(p->flags & SR_PATF_NOMINAL))
+            if ((noun && !(p->flags & SR_PATF_NOMINAL)) || !pattern_possible(c, p))
                 continue;
             pmatch m = {.target = -1, .source = -1};
             if (!match_el(c, s, p, 0, k, &m))
@@ -1328,8 +1365,14 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
     SR_GROW(c->words, c->capwords, s->ntok + 1);
     c->sent_dates = -1;
     lookup_tokens(c, s);
-    for (uint32_t k = 0; k < s->ntok; k++)
-        c->words[k] = c->ti[k].word;
+    memset(c->sig, 0, sizeof c->sig);
+    for (uint32_t k = 0; k < s->ntok; k++) {
+        const tinfo *ti = &c->ti[k];
+        c->words[k] = ti->word;
+        sig_add(c->sig, ti->word);
+        sig_add(c->sig, ti->lemma[0]);
+        sig_add(c->sig, ti->lemma[1]);
+    }
     find_mentions(c, s);
 
     uint64_t issues = 0;
