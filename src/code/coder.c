@@ -38,6 +38,7 @@ typedef struct {
     uint32_t word;       /* lower-case word id, 0 if not in any dictionary */
     uint32_t lemma[2];   /* lemmas of pattern words this form inflects, 0 = none */
     uint32_t starts;     /* STARTS_*: phrases of the actor / issue indexes begin here */
+    uint32_t arun;       /* sr_phrase_run of the actor index for word (0: none) */
     uint32_t lex;        /* SR_LEX_* bits */
     int mention;         /* index into coder.m, -1 if none */
     int used;            /* part of an earlier verb pattern's match */
@@ -130,14 +131,14 @@ static int ascii_lower(const char *s, size_t n)
  * seen with their word id, classes and lemmas. It caches an immutable
  * sr_dict (and is reset when another one is used), so it is a cache, not
  * shared state; a thread's cache is freed when the thread ends. */
-enum { TC_SIZE = 32768, TC_WORD = 23 };
+enum { TC_SIZE = 32768, TC_WORD = 19 };
 enum { STARTS_ACTOR = 1, STARTS_ISSUE = 2, STARTS_PATTERN = 4 };
 
 typedef struct tc_entry {
     uint32_t hash;
     uint8_t len;             /* 0 = empty */
     char s[TC_WORD];         /* the token as written */
-    uint32_t word, lex, lemma[2], starts;
+    uint32_t word, lex, lemma[2], starts, arun;
 } tc_entry;
 
 typedef struct tcache {
@@ -171,7 +172,8 @@ static void lookup_word(const sr_dict *d, const char *w, size_t n, int cap, tinf
     sr_dict_patterns_for_lemma(d, ti->lemma[0], &np0);
     sr_dict_patterns_for_lemma(d, ti->lemma[1], &np1);
     sr_dict_patterns_for_word(d, ti->word, &npw);
-    ti->starts = (sr_phrase_starts(d->actor_ix, ti->word) ? STARTS_ACTOR : 0) |
+    ti->arun = sr_phrase_run(d->actor_ix, ti->word);
+    ti->starts = (ti->arun ? STARTS_ACTOR : 0) |
                  (sr_phrase_starts(d->issue_ix, ti->word) ? STARTS_ISSUE : 0) |
                  ((np0 + np1 + npw) ? STARTS_PATTERN : 0);
 }
@@ -241,6 +243,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
             ti->lemma[0] = e->lemma[0];
             ti->lemma[1] = e->lemma[1];
             ti->starts = e->starts;
+            ti->arun = e->arun;
             continue;
         }
         lookup_word(c->d, w, n, (t->flags & SR_TOK_CAP) != 0, ti);
@@ -252,6 +255,7 @@ static void lookup_tokens(coder *c, const sr_sentence *s)
         e->lemma[0] = ti->lemma[0];
         e->lemma[1] = ti->lemma[1];
         e->starts = ti->starts;
+        e->arun = ti->arun;
     }
 }
 
@@ -329,8 +333,8 @@ static size_t match_actor(coder *c, const sr_sentence *s, uint32_t k, const uint
     if (k >= s->ntok || !(c->ti[k].starts & STARTS_ACTOR))
         return 0; /* most words start no actor phrase */
     const sr_phrase *ph[8];
-    size_t n = sr_phrase_match(c->d->actor_ix, words, s->ntok, k, c->text,
-                               c->split.toks + s->tok0, ph, 8);
+    size_t n = sr_phrase_match_run(c->d->actor_ix, c->ti[k].arun, words, s->ntok, k, c->text,
+                                   c->split.toks + s->tok0, ph, 8);
     if (!n)
         return 0;
     *out = pick_entry(c, ph, n);

@@ -194,21 +194,31 @@ int sr_dict_read_lines(const char *path, int fixed, sr_dict_line_fn fn,
 
 /* ---- phrase index ---- */
 
+/* A run: the phrases that start with one word (ph[first, first + len),
+ * the one-word phrases last). A pair group: the phrases of two words or
+ * more that start with words a b (pidx[first, first + len)). Slots of
+ * both hash tables keep key and value together: one cache line a probe. */
+typedef struct runslot {
+    uint32_t key;         /* first word id, 0 = empty slot */
+    uint32_t first, len;
+    uint32_t nsingle;     /* one-word phrases at the run's end */
+} runslot;
+
+typedef struct pairslot {
+    uint32_t a, b;        /* first two word ids; a == 0: empty slot */
+    uint32_t first, len;
+} pairslot;
+
 struct sr_phrase_index {
     sr_phrase *ph;        /* all phrases; sorted by first word, then longest first */
     size_t n, cap;
-    uint32_t *first;      /* open-addressing: slot -> 1 + index of first phrase of a run */
-    uint32_t *firstkey;   /* slot -> first word id */
-    uint32_t *runlen;     /* slot -> number of phrases in the run */
-    uint32_t *nsingle;    /* slot -> one-word phrases, the run's last ones */
+    runslot *runs;        /* open addressing by first word */
     size_t nslots;
     /* Phrases of two words or more by their first two words: a token like
      * "the" starts dozens of phrases, and its next word picks the few that
      * can match. pidx lists them grouped by pair, each group in ph's order. */
     uint32_t *pidx;       /* indexes into ph */
-    uint32_t *pfirst;     /* pair slot -> 1 + index of its group in pidx, 0 empty */
-    uint32_t *plen;       /* pair slot -> phrases in the group */
-    uint32_t (*pkey)[2];  /* pair slot -> the two word ids */
+    pairslot *pairs;      /* open addressing by the two words */
     size_t npslots;
     uint8_t *starts;      /* bit per word id: some phrase starts with it */
     uint32_t maxkey;      /* largest first word id */
@@ -225,6 +235,11 @@ void sr_phrase_index_add(sr_phrase_index *ix, const uint32_t *words, size_t n,
     ix->ph[ix->n++] = (sr_phrase){.words = w, .n = (uint32_t)n, .second = n > 1 ? w[1] : 0,
                                   .exact_case = (uint32_t)exact_case, .text = text,
                                   .value = value};
+}
+
+static size_t run_slot(uint32_t key, size_t nslots)
+{
+    return (key * 2654435761u) & (nslots - 1);
 }
 
 static size_t pair_slot(uint32_t a, uint32_t b, size_t nslots)
@@ -274,10 +289,7 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     ix->starts = sr_xcalloc(ix->maxkey / 8 + 1, 1);
     for (size_t i = 0; i < ix->n; i++)
         ix->starts[ix->ph[i].words[0] >> 3] |= (uint8_t)(1u << (ix->ph[i].words[0] & 7));
-    ix->first = sr_xcalloc(ns, sizeof *ix->first);
-    ix->firstkey = sr_xcalloc(ns, sizeof *ix->firstkey);
-    ix->runlen = sr_xcalloc(ns, sizeof *ix->runlen);
-    ix->nsingle = sr_xcalloc(ns, sizeof *ix->nsingle);
+    ix->runs = sr_xcalloc(ns, sizeof *ix->runs);
     size_t npairs = 0;
     for (size_t i = 0, e; i < ix->n; i = e) {
         uint32_t key = ix->ph[i].words[0], single = 0;
@@ -286,13 +298,10 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
         for (size_t k = i; k < e; k++)
             single += ix->ph[k].n == 1;
         npairs += e - i - single;
-        size_t j = (key * 2654435761u) & (ns - 1);
-        while (ix->first[j])
+        size_t j = run_slot(key, ns);
+        while (ix->runs[j].key)
             j = (j + 1) & (ns - 1);
-        ix->first[j] = (uint32_t)i + 1;
-        ix->firstkey[j] = key;
-        ix->runlen[j] = (uint32_t)(e - i);
-        ix->nsingle[j] = single;
+        ix->runs[j] = (runslot){key, (uint32_t)i, (uint32_t)(e - i), single};
     }
     /* the pair index */
     pairent *pe = sr_xmalloc((npairs ? npairs : 1) * sizeof *pe);
@@ -304,29 +313,20 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     ix->pidx = sr_xmalloc((npairs ? npairs : 1) * sizeof *ix->pidx);
     for (size_t i = 0; i < np; i++)
         ix->pidx[i] = pe[i].idx;
-    free(pe);
     size_t nps = 64;
     while (nps < np * 4)
         nps *= 2;
     ix->npslots = nps;
-    ix->pfirst = sr_xcalloc(nps, sizeof *ix->pfirst);
-    ix->plen = sr_xcalloc(nps, sizeof *ix->plen);
-    ix->pkey = sr_xcalloc(nps, sizeof *ix->pkey);
+    ix->pairs = sr_xcalloc(nps, sizeof *ix->pairs);
     for (size_t i = 0, e; i < np; i = e) {
-        const sr_phrase *p = &ix->ph[ix->pidx[i]];
-        uint32_t a = p->words[0], b = p->second;
-        for (e = i + 1; e < np && ix->ph[ix->pidx[e]].words[0] == a &&
-                        ix->ph[ix->pidx[e]].second == b;
-             e++)
+        for (e = i + 1; e < np && pe[e].a == pe[i].a && pe[e].b == pe[i].b; e++)
             ;
-        size_t j = pair_slot(a, b, nps);
-        while (ix->pfirst[j])
+        size_t j = pair_slot(pe[i].a, pe[i].b, nps);
+        while (ix->pairs[j].a)
             j = (j + 1) & (nps - 1);
-        ix->pfirst[j] = (uint32_t)i + 1;
-        ix->plen[j] = (uint32_t)(e - i);
-        ix->pkey[j][0] = a;
-        ix->pkey[j][1] = b;
+        ix->pairs[j] = (pairslot){pe[i].a, pe[i].b, (uint32_t)i, (uint32_t)(e - i)};
     }
+    free(pe);
 }
 
 size_t sr_phrase_index_count(const sr_phrase_index *ix) { return ix ? ix->n : 0; }
@@ -337,6 +337,16 @@ int sr_phrase_starts(const sr_phrase_index *ix, uint32_t key)
            (ix->starts[key >> 3] & (1u << (key & 7)));
 }
 
+uint32_t sr_phrase_run(const sr_phrase_index *ix, uint32_t key)
+{
+    if (!sr_phrase_starts(ix, key) || !ix->nslots)
+        return 0;
+    size_t j = run_slot(key, ix->nslots);
+    while (ix->runs[j].key && ix->runs[j].key != key)
+        j = (j + 1) & (ix->nslots - 1);
+    return ix->runs[j].key ? (uint32_t)j + 1 : 0;
+}
+
 void sr_phrase_index_free(sr_phrase_index *ix)
 {
     if (!ix)
@@ -344,14 +354,9 @@ void sr_phrase_index_free(sr_phrase_index *ix)
     for (size_t i = 0; i < ix->n; i++)
         free((void *)ix->ph[i].words);
     free(ix->ph);
-    free(ix->first);
-    free(ix->firstkey);
-    free(ix->runlen);
-    free(ix->nsingle);
+    free(ix->runs);
     free(ix->pidx);
-    free(ix->pfirst);
-    free(ix->plen);
-    free(ix->pkey);
+    free(ix->pairs);
     free(ix->starts);
     free(ix);
 }
@@ -373,33 +378,27 @@ static int case_ok(const sr_phrase *p, size_t i, const char *text, const sr_toke
     return 1;
 }
 
-size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
-                       size_t nwords, size_t i, const char *text,
-                       const sr_token *toks, const sr_phrase **out, size_t max)
+size_t sr_phrase_match_run(const sr_phrase_index *ix, uint32_t run, const uint32_t *words,
+                           size_t nwords, size_t i, const char *text, const sr_token *toks,
+                           const sr_phrase **out, size_t max)
 {
-    if (!ix || !ix->nslots || i >= nwords || !words[i])
+    if (!run || i >= nwords)
         return 0;
-    uint32_t key = words[i];
-    if (key > ix->maxkey || !(ix->starts[key >> 3] & (1u << (key & 7))))
-        return 0;
-    size_t j = (key * 2654435761u) & (ix->nslots - 1);
-    while (ix->first[j] && ix->firstkey[j] != key)
-        j = (j + 1) & (ix->nslots - 1);
-    if (!ix->first[j])
+    const runslot *r = &ix->runs[run - 1];
+    if (words[i] != r->key)
         return 0;
     size_t found = 0;
     uint32_t best = 0;
     /* Longest first: the phrases of two words or more that begin with this
      * token and the next (in ph's order, longest first), then, if none
      * matched, the one-word phrases, which end the run. */
-    if (i + 1 < nwords && words[i + 1]) {
-        uint32_t b = words[i + 1];
+    if (i + 1 < nwords && words[i + 1] && ix->npslots) {
+        uint32_t key = r->key, b = words[i + 1];
         size_t q = pair_slot(key, b, ix->npslots);
-        while (ix->pfirst[q] && (ix->pkey[q][0] != key || ix->pkey[q][1] != b))
+        while (ix->pairs[q].a && (ix->pairs[q].a != key || ix->pairs[q].b != b))
             q = (q + 1) & (ix->npslots - 1);
-        for (size_t k = ix->pfirst[q] ? ix->pfirst[q] - 1 : 0,
-                    end = ix->pfirst[q] ? k + ix->plen[q] : 0;
-             k < end; k++) {
+        const pairslot *ps = &ix->pairs[q];
+        for (size_t k = ps->first, end = ps->a ? k + ps->len : 0; k < end; k++) {
             const sr_phrase *p = &ix->ph[ix->pidx[k]];
             if (p->n < best)
                 break;
@@ -417,9 +416,7 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
     }
     if (best)
         return found;
-    for (size_t k = ix->first[j] - 1 + ix->runlen[j] - ix->nsingle[j],
-                end = ix->first[j] - 1 + ix->runlen[j];
-         k < end; k++) {
+    for (size_t k = r->first + r->len - r->nsingle, end = r->first + r->len; k < end; k++) {
         const sr_phrase *p = &ix->ph[k];
         if (!case_ok(p, i, text, toks))
             continue;
@@ -427,6 +424,16 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
             out[found++] = p;
     }
     return found;
+}
+
+size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
+                       size_t nwords, size_t i, const char *text,
+                       const sr_token *toks, const sr_phrase **out, size_t max)
+{
+    if (!ix || !ix->nslots || i >= nwords || !words[i])
+        return 0;
+    return sr_phrase_match_run(ix, sr_phrase_run(ix, words[i]), words, nwords, i, text, toks,
+                               out, max);
 }
 
 /* ---- phrase tokenization ---- */

@@ -131,6 +131,15 @@ size_t sr_phrase_match(const sr_phrase_index *ix, const uint32_t *words,
                        size_t nwords, size_t i, const char *text,
                        const sr_token *toks, const sr_phrase **out, size_t max);
 
+/* The same in two steps, so that a caller can keep the first per word:
+ * sr_phrase_run gives the handle of the phrases that start with word id
+ * key (0: none), sr_phrase_match_run matches them at token i, whose word
+ * must be key. */
+uint32_t sr_phrase_run(const sr_phrase_index *ix, uint32_t key);
+size_t sr_phrase_match_run(const sr_phrase_index *ix, uint32_t run, const uint32_t *words,
+                           size_t nwords, size_t i, const char *text, const sr_token *toks,
+                           const sr_phrase **out, size_t max);
+
 /* ---- verb patterns (verbs.c) ---- */
 
 enum {
