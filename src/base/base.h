@@ -98,6 +98,14 @@ static inline int sr_is_ascii_alpha(int c) { return (c | 32) >= 'a' && (c | 32) 
 static inline int sr_is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline int sr_is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static inline int sr_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+/* strcmp(a, b) == 0 inline, for the short codes ("RUS", "190") compared
+ * per event: a library call each cost more than the comparison. */
+static inline int sr_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 
 /* FNV-1a over s[0..n): the hash of every in-memory string table (short
  * keys: good enough spread, no setup). */

@@ -1187,7 +1187,7 @@ static const char *intent_code(const char *root)
         const char *root, *code;
     } map[] = {{"04", "036"}, {"05", "032"}, {"06", "031"}, {"07", "033"}, {"08", "035"}, {"09", "030"}};
     for (size_t i = 0; i < SR_ARRAY_LEN(map); i++)
-        if (!strcmp(root, map[i].root))
+        if (sr_streq(root, map[i].root))
             return map[i].code;
     return NULL;
 }
@@ -1196,10 +1196,10 @@ static const char *intent_code(const char *root)
  * is one RUS event; two verbs are two events even with the same keys. */
 static int same_event(const sr_event *a, const sr_event *b)
 {
-    return a->why[0].start == b->why[0].start && !strcmp(a->code, b->code) &&
-           !strcmp(a->src.country, b->src.country) && !strcmp(a->src.org, b->src.org) &&
+    return a->why[0].start == b->why[0].start && sr_streq(a->code, b->code) &&
+           sr_streq(a->src.country, b->src.country) && sr_streq(a->src.org, b->src.org) &&
            a->has_tgt == b->has_tgt &&
-           !strcmp(a->tgt.country, b->tgt.country) && !strcmp(a->tgt.org, b->tgt.org) &&
+           sr_streq(a->tgt.country, b->tgt.country) && sr_streq(a->tgt.org, b->tgt.org) &&
            a->negated == b->negated && a->sent == b->sent;
 }
 
@@ -1255,7 +1255,7 @@ static void count_focus(coder *c)
         if (!cc[0] || c->m[i].source_only)
             continue;
         int k = 0;
-        while (k < c->nfocus && strcmp(c->focus[k].country, cc))
+        while (k < c->nfocus && !sr_streq(c->focus[k].country, cc))
             k++;
         if (k == c->nfocus) {
             if (c->nfocus == (int)SR_ARRAY_LEN(c->focus))
@@ -1271,7 +1271,7 @@ static void add_prefer(const char **prefer, size_t *n, size_t max, const char *c
     if (!cc || !cc[0] || *n >= max)
         return;
     for (size_t i = 0; i < *n; i++)
-        if (!strcmp(prefer[i], cc))
+        if (sr_streq(prefer[i], cc))
             return;
     prefer[(*n)++] = cc;
 }
@@ -1367,7 +1367,7 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
             f.loc = pl[i];
             f.has_loc = 1;
             if (f.tgt_default && strcmp(f.code, "15") >= 0 && pl[i].country[0] &&
-                strcmp(pl[i].country, f.src.country)) {
+                !sr_streq(pl[i].country, f.src.country)) {
                 memset(&f.tgt, 0, sizeof f.tgt);
                 memcpy(f.tgt.country, pl[i].country, 4);
                 memcpy(f.tgt.code, pl[i].country, 4);
@@ -1486,7 +1486,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         int hostile = strcmp(root, "15") >= 0;
         /* fighting, offers to negotiate or settle, and concessions are
          * aimed at the adversary when the sentence names nobody */
-        int default_adversary = hostile || !strcmp(root, "03") || !strcmp(root, "08");
+        int default_adversary = hostile || sr_streq(root, "03") || sr_streq(root, "08");
         if (passive && (src >= 0 || hostile)) {
             if (tgt < 0)
                 tgt = subj;
@@ -1550,8 +1550,8 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                 g.mod_tok = wish_from; /* the appeal's last word */
             }
         }
-        if (!strcmp(p->cameo->root, "02") || !strcmp(p->cameo->root, "10") ||
-            !strcmp(p->code, "037") || !strcmp(p->code, "036"))
+        if (sr_streq(p->cameo->root, "02") || sr_streq(p->cameo->root, "10") ||
+            sr_streq(p->code, "037") || sr_streq(p->code, "036"))
             wish_from = pm.end;
         if (at.found && at.assess && g.modality < SR_MOD_ASSESSED)
             g.modality = SR_MOD_ASSESSED;
@@ -1569,7 +1569,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
         memcpy(e.code, p->code, sizeof e.code);
         e.negated = g.negated;
         e.modality = g.modality;
-        if (!strcmp(root, "03") && e.modality < SR_MOD_INTENDED)
+        if (sr_streq(root, "03") && e.modality < SR_MOD_INTENDED)
             e.modality = SR_MOD_INTENDED; /* CAMEO 03 is itself an expressed intent */
         if (g.modality == SR_MOD_INTENDED) {
             const char *ic = intent_code(root);
@@ -1610,7 +1610,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
             if (at.found && at.mention >= 0 && !at.anon) {
                 const mention *am = &c->m[at.mention];
-                int self = !strcmp(am->ref.country, e.src.country) && !strcmp(am->ref.org, e.src.org);
+                int self = sr_streq(am->ref.country, e.src.country) && sr_streq(am->ref.org, e.src.org);
                 if (!self && e.modality == SR_MOD_ASSERTED)
                     e.modality = SR_MOD_REPORTED;
             } else if (at.found && e.modality == SR_MOD_ASSERTED) {
@@ -1621,7 +1621,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                 if (c->m[ti2].group != c->m[tgt].group || c->m[ti2].unresolved ||
                     c->m[ti2].source_only)
                     continue;
-                if (!strcmp(c->m[ti2].ref.code, e.src.code))
+                if (sr_streq(c->m[ti2].ref.code, e.src.code))
                     continue;
                 sr_event f = e;
                 f.tgt = c->m[ti2].ref;
@@ -1652,7 +1652,7 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             if ((p->flags & SR_PATF_JOINT) && tgt < 0 && have_src == 1) {
                 for (int o = 0; o < c->nm; o++) {
                     if (o == si2 || c->m[o].group != c->m[src].group || c->m[o].unresolved ||
-                        c->m[o].source_only || !strcmp(c->m[o].ref.code, e.src.code))
+                        c->m[o].source_only || sr_streq(c->m[o].ref.code, e.src.code))
                         continue;
                     sr_event f = e;
                     f.tgt = c->m[o].ref;

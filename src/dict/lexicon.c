@@ -157,9 +157,9 @@ int sr_dict_adversary(const sr_dict *d, const char *country, char out[4])
 {
     int found = 0;
     for (size_t i = 0; i < d->nconflicts; i++) {
-        if (strcmp(d->conflicts[i][0], country))
+        if (!sr_streq(d->conflicts[i][0], country))
             continue;
-        if (found && strcmp(out, d->conflicts[i][1]))
+        if (found && !sr_streq(out, d->conflicts[i][1]))
             return 0;
         memcpy(out, d->conflicts[i][1], 4);
         found = 1;
