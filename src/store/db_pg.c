@@ -21,10 +21,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
 typedef struct pg_stmt pg_stmt;
+
+/* $SITREP_SQL_PROFILE=1: per statement, the time from sending it to its
+ * first result (the round trip and the server's work), printed on close. */
+typedef struct {
+    char *sql;
+    uint64_t ns, runs;
+} pg_prof;
 
 typedef struct {
     struct sr_db base;
@@ -32,6 +40,9 @@ typedef struct {
     unsigned long serial; /* last statement name used: sr1, sr2, ... */
     pg_stmt *active;      /* statement whose results are still on the wire */
     sr_buf dealloc;       /* DEALLOCATEs waiting for an idle connection */
+    pg_prof *prof;        /* with $SITREP_SQL_PROFILE; else NULL */
+    size_t nprof, capprof;
+    int profiling;
 } pg_db;
 
 enum {
@@ -49,6 +60,7 @@ struct pg_stmt {
     size_t nvals;      /* slots of vals in use (highest bound index) */
     size_t capvals;    /* slots allocated */
     int state;         /* READY, RUNNING or QUEUED */
+    long prof;         /* index in db->prof, -1 if not profiled */
     PGresult *row;     /* current row (a one-tuple result) or NULL */
     PGresult **queue;  /* results moved off the connection, owned */
     size_t qhead;      /* next result to read from queue */
@@ -277,6 +289,12 @@ static int run(pg_db *db, const char *sql, char *tag, size_t tagsize, sr_err *er
 static void pg_close(sr_db *d)
 {
     pg_db *db = PG(d);
+    for (size_t i = 0; i < db->nprof; i++) {
+        fprintf(stderr, "sql-profile %8.3f s %9llu runs  %.100s\n", (double)db->prof[i].ns / 1e9,
+                (unsigned long long)db->prof[i].runs, db->prof[i].sql);
+        free(db->prof[i].sql);
+    }
+    free(db->prof);
     PQfinish(db->conn);
     sr_buf_free(&db->dealloc);
     free(db);
@@ -412,6 +430,17 @@ static int pg_prepare(sr_db *d, const char *sql, sr_stmt **out, sr_err *err)
     st->nparams = PQnparams(r);
     st->ncols = PQnfields(r);
     PQclear(r);
+    st->prof = -1;
+    if (db->profiling) {
+        size_t i = 0;
+        while (i < db->nprof && strcmp(db->prof[i].sql, sql))
+            i++;
+        if (i == db->nprof) {
+            SR_GROW(db->prof, db->capprof, db->nprof + 1);
+            db->prof[db->nprof++] = (pg_prof){sr_xstrdup(sql), 0, 0};
+        }
+        st->prof = (long)i;
+    }
     if (st->nparams < counted)
         st->nparams = counted;
     *out = &st->base;
@@ -509,6 +538,9 @@ static int pg_step(sr_stmt *s, sr_err *err)
     if (st->state == QUEUED) {
         r = st->qhead < st->qlen ? st->queue[st->qhead++] : NULL;
     } else {
+        struct timespec t0 = {0, 0};
+        if (st->state == READY && st->prof >= 0)
+            clock_gettime(CLOCK_MONOTONIC, &t0);
         if (st->state == READY) {
             claim(db);
             flush_dealloc(db);
@@ -526,6 +558,13 @@ static int pg_step(sr_stmt *s, sr_err *err)
             }
         }
         r = next_result(db->conn);
+        if (t0.tv_sec) {
+            struct timespec t1;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            db->prof[st->prof].ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000L +
+                                                (t1.tv_nsec - t0.tv_nsec));
+            db->prof[st->prof].runs++;
+        }
     }
     int rc = take(st, r, err);
     if (rc != SR_OK)
@@ -646,6 +685,8 @@ int sr_pg_open(const char *url, unsigned flags, sr_db **out, sr_err *err)
         return rc;
     }
     PQsetNoticeProcessor(db->conn, quiet, NULL);
+    const char *prof = getenv("SITREP_SQL_PROFILE");
+    db->profiling = prof && *prof && *prof != '0';
     const char *set = (flags & SR_DB_READONLY)
                           ? "SET client_min_messages = warning; SET default_transaction_read_only = on"
                           : "SET client_min_messages = warning";

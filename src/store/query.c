@@ -689,24 +689,56 @@ static int capture_row(void *ud, const sr_event_row *r)
     return 1;
 }
 
+/* The key (events.id) of the event with this id; 0 if there is none. A
+ * SQLite store of version 4 has no index on event_id (schema.c says why):
+ * the id is looked for under each distinct date in events_date, which a
+ * recursive query walks from date to date (a few milliseconds for two
+ * years of news) rather than reading the whole index. */
+static int find_event_id(sr_store *st, const char *event_id, int64_t *id, sr_err *err)
+{
+    *id = 0;
+    const char *sql =
+        sr_db_kind(st->db) == SR_DB_PG
+            ? "SELECT id FROM events WHERE event_id = ?"
+            : "WITH RECURSIVE d(x) AS (SELECT (SELECT min(date) FROM events)"
+              " UNION ALL SELECT (SELECT min(date) FROM events WHERE date > d.x) FROM d"
+              " WHERE d.x IS NOT NULL)"
+              " SELECT e.id FROM d JOIN events e ON e.date = d.x AND e.event_id = ?1"
+              " UNION ALL SELECT id FROM events WHERE date IS NULL AND event_id = ?1 LIMIT 1";
+    sr_stmt *s;
+    int rc = sr_db_prepare(st->db, sql, &s, err);
+    if (rc)
+        return rc;
+    sr_stmt_bind_text(s, 1, event_id);
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK)
+        *id = sr_stmt_int(s, 0);
+    sr_stmt_free(s);
+    return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
+}
+
 int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err *err)
 {
     *json = NULL;
-    where w = {.err = err};
-    w_and(&w, "e.event_id = ?");
-    w_text(&w, event_id);
+    int v4 = st->version >= 4;
+    int64_t key = 0;
+    int rc = v4 ? find_event_id(st, event_id, &key, err) : SR_OK;
+    if (rc)
+        return rc;
+    if (v4 && !key)
+        return SR_DONE;
     sr_buf sql = {0};
     select_row(st, &sql);
-    sr_buf_put(&sql, w.sql.p, w.sql.n);
+    sr_buf_puts(&sql, v4 ? " WHERE e.id = ?" : " WHERE e.event_id = ?");
     sr_stmt *s;
-    int rc = sr_db_prepare(st->db, sql.p, &s, err);
+    rc = sr_db_prepare(st->db, sql.p, &s, err);
     sr_buf_free(&sql);
-    if (rc) {
-        w_free(&w);
+    if (rc)
         return rc;
-    }
-    bind_all(&w, s, 1);
-    w_free(&w);
+    if (v4)
+        sr_stmt_bind_int(s, 1, key);
+    else
+        sr_stmt_bind_text(s, 1, event_id);
     one_row o = {0};
     rc = sr_stmt_step(s, err);
     if (rc == SR_OK) {
@@ -732,13 +764,14 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
                   " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why"
                   " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
                   " LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.sent_no = m.sent_no"
-                  " WHERE %s ORDER BY m.doc_id, m.ord",
-                  st->version >= 4 ? "m.event = (SELECT id FROM events WHERE event_id = ?)"
-                                   : "m.event_id = ?");
+                  " WHERE %s ORDER BY m.doc_id, m.ord", v4 ? "m.event = ?" : "m.event_id = ?");
     rc = sr_db_prepare(st->db, sql.p, &s, err);
     sr_buf_free(&sql);
     if (rc == SR_OK) {
-        sr_stmt_bind_text(s, 1, event_id);
+        if (v4)
+            sr_stmt_bind_int(s, 1, key);
+        else
+            sr_stmt_bind_text(s, 1, event_id);
         while ((rc = sr_stmt_step(s, err)) == SR_OK) {
             json_t *m = json_object();
             static const char *const K[] = {"mention_id", "doc", "outlet", "url", "title",

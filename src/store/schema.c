@@ -103,10 +103,16 @@ static const char V3_COMMON[] =
     " outlet TEXT, title TEXT, enqueued_at TEXT NOT NULL);";
 
 /* Version 4. Events get an integer key (SQLite: the old rowid, so the
- * order of insertion is kept), the 16-hex event_id a unique index of its
- * own; mentions refer to events by that key and lose the unique index on
- * mention_id (unique by construction: a document's mentions are replaced
- * whole); mentions(doc_id, sent_no) resolves a sentence to its events.
+ * order of insertion is kept); mentions refer to events by that key and
+ * lose the unique index on mention_id (unique by construction: a
+ * document's mentions are replaced whole); mentions(doc_id, sent_no)
+ * resolves a sentence to its events. The 16-hex event_id keeps a unique
+ * index on PostgreSQL only. On SQLite that index, keyed by a hash, had a
+ * page of its own rewritten by nearly every new event: a batch of 5,000
+ * documents wrote all of its 30 MB again. There an event is found by its
+ * id through events_date instead, one probe per distinct date (query.c,
+ * find_event_id), and ingest checks that a new event's id is free only
+ * when a changed document could have made it before (store.c).
  * Clustering needs no index on cluster_key on SQLite (store.c keeps the
  * events of the dates being ingested in memory) but an undated mention
  * still looks its cluster up (events_undated), and PostgreSQL workers
@@ -140,7 +146,7 @@ static const char V4_SQLITE[] =
     "INSERT INTO events_v4 SELECT rowid, * FROM events ORDER BY rowid;"
     "DROP TABLE events;"
     "ALTER TABLE events_v4 RENAME TO events;"
-    "CREATE UNIQUE INDEX events_id ON events(event_id);"
+    "CREATE INDEX events_mig ON events(event_id);" /* for the join below only */
     "CREATE TABLE mentions_v4("
     " mention_id TEXT NOT NULL, event INTEGER NOT NULL,"
     " doc_id TEXT NOT NULL, source_key TEXT NOT NULL, sent_no INTEGER NOT NULL,"
@@ -173,6 +179,7 @@ static const char V4_SQLITE[] =
     " FROM sentences s ORDER BY s.rowid;"
     "DROP TABLE sentences;"
     "ALTER TABLE sentences_v4 RENAME TO sentences;"
+    "DROP INDEX events_mig;"
     "CREATE INDEX events_date ON events(date, event_id);"
     "CREATE INDEX events_lat ON events(lat, lon, date, event_id) WHERE lat IS NOT NULL;"
     "CREATE INDEX events_topic ON events(topic_key, date) WHERE topic_key IS NOT NULL;"

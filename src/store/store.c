@@ -133,17 +133,24 @@ typedef struct {
     uint64_t tgt;        /* hash of the target's principal, 0 if none */
     char *issues;        /* topic events: their issue tags (owned), else NULL */
     int32_t day;         /* the event's date, as a day number */
-    uint32_t next_key;   /* next entry of the same key bucket, index + 1 */
-    uint32_t next_topic; /* next entry of the same topic bucket, index + 1 */
     uint8_t docdate;     /* dated only by its article (date precision "document") */
     char eid[17];        /* events.event_id */
 } cev;
 
+/* A slot of the hash tables that find entries by (key, day) or (topic,
+ * day): the key and day are kept in the slot, so a probe that misses reads
+ * one cache line, not an entry. Open addressing, linear probing. */
+typedef struct {
+    uint64_t key;
+    int32_t day;
+    uint32_t idx; /* entry index + 1; 0: empty */
+} cslot;
+
 typedef struct sr_ccache {
     cev *ev;              /* entries, in the order added */
     size_t n, cap;
-    uint32_t *kb, *tb;    /* bucket heads of key and topic chains, index + 1 */
-    size_t nb;            /* buckets, a power of 2 (0 before the first add) */
+    cslot *ks, *ts;       /* by cluster key, by topic key */
+    size_t nslots;        /* slots of each, a power of 2 (0 before the first add) */
     sr_seen days;         /* day numbers whose events are all here */
     int64_t data_version; /* PRAGMA data_version when last checked, -1 unknown */
 } sr_ccache;
@@ -154,11 +161,11 @@ static uint64_t str_hash(const char *s)
     return h || !(s && *s) ? h : 1;
 }
 
-static size_t bucket(const sr_ccache *c, uint64_t key, int32_t day)
+static size_t slot_of(const sr_ccache *c, uint64_t key, int32_t day)
 {
     uint64_t h = key ^ ((uint64_t)(uint32_t)day * 0x9E3779B97F4A7C15ull);
     h ^= h >> 29;
-    return (size_t)(h & (c->nb - 1));
+    return (size_t)(h & (c->nslots - 1));
 }
 
 static uint64_t day_token(int32_t day) { return (uint64_t)(uint32_t)day | (1ull << 32); }
@@ -168,9 +175,9 @@ static void cache_clear(sr_ccache *c)
     for (size_t i = 0; i < c->n; i++)
         free(c->ev[i].issues);
     c->n = 0;
-    if (c->nb) {
-        memset(c->kb, 0, c->nb * sizeof *c->kb);
-        memset(c->tb, 0, c->nb * sizeof *c->tb);
+    if (c->nslots) {
+        memset(c->ks, 0, c->nslots * sizeof *c->ks);
+        memset(c->ts, 0, c->nslots * sizeof *c->ts);
     }
     free(c->days.slot);
     c->days = (sr_seen){0};
@@ -182,23 +189,25 @@ static void cache_free(sr_ccache *c)
         return;
     cache_clear(c);
     free(c->ev);
-    free(c->kb);
-    free(c->tb);
+    free(c->ks);
+    free(c->ts);
     free(c);
 }
 
-static void link_entry(sr_ccache *c, uint32_t i)
+static void slot_put(const sr_ccache *c, cslot *t, uint64_t key, int32_t day, uint32_t i)
 {
-    cev *x = &c->ev[i];
-    size_t b = bucket(c, x->key, x->day);
-    x->next_key = c->kb[b];
-    c->kb[b] = i + 1;
-    x->next_topic = 0;
-    if (x->topic) {
-        b = bucket(c, x->topic, x->day);
-        x->next_topic = c->tb[b];
-        c->tb[b] = i + 1;
-    }
+    size_t j = slot_of(c, key, day);
+    while (t[j].idx)
+        j = (j + 1) & (c->nslots - 1);
+    t[j] = (cslot){key, day, i + 1};
+}
+
+static void link_entry(const sr_ccache *c, uint32_t i)
+{
+    const cev *x = &c->ev[i];
+    slot_put(c, c->ks, x->key, x->day, i);
+    if (x->topic)
+        slot_put(c, c->ts, x->topic, x->day, i);
 }
 
 /* Adds an event, if its date is one the cache holds whole (else the
@@ -210,13 +219,13 @@ static void cache_add(sr_ccache *c, const cev *x)
         return;
     }
     SR_GROW(c->ev, c->cap, c->n + 1);
-    if (c->n + 1 > c->nb) {
-        size_t nb = c->nb ? c->nb * 2 : 4096;
-        free(c->kb);
-        free(c->tb);
-        c->kb = sr_xcalloc(nb, sizeof *c->kb);
-        c->tb = sr_xcalloc(nb, sizeof *c->tb);
-        c->nb = nb;
+    if ((c->n + 1) * 2 > c->nslots) {
+        size_t ns = c->nslots ? c->nslots * 2 : 8192;
+        free(c->ks);
+        free(c->ts);
+        c->ks = sr_xcalloc(ns, sizeof *c->ks);
+        c->ts = sr_xcalloc(ns, sizeof *c->ts);
+        c->nslots = ns;
         for (size_t i = 0; i < c->n; i++)
             link_entry(c, (uint32_t)i);
     }
@@ -233,6 +242,105 @@ static int is_doc_date(const char *precision) { return !precision || !strcmp(pre
  * query per run of missing dates. */
 static int cache_load(sr_store *st, int32_t lo_day, int32_t hi_day, sr_err *err);
 
+/* ---- events, and their counts ---- */
+
+/* An event, as ingest refers to it: by id (events.id, schema version 4;
+ * 0 before) and event_id (empty: no event). fts_day is what
+ * sentences.fts_day counts it as (SR_FTS_DAY0 + its day, 0 if undated). */
+typedef struct {
+    int64_t id;
+    char eid[17];
+    int64_t fts_day;
+} evref;
+
+/* Events a document touches: the old version's (to recount) or the ones
+ * its mentions went to (to count each article and outlet once). */
+typedef struct {
+    evref *ev;
+    size_t n, cap;
+} evlist;
+
+static int evlist_has(const evlist *l, const evref *r)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->ev[i].eid, r->eid))
+            return 1;
+    return 0;
+}
+
+static void evlist_add(evlist *l, const evref *r)
+{
+    if (evlist_has(l, r))
+        return;
+    SR_GROW(l->ev, l->cap, l->n + 1);
+    l->ev[l->n++] = *r;
+}
+
+/* Binds the event the way the schema refers to events from mentions. */
+static void bind_event(const sr_store *st, sr_stmt *s, int i, const evref *r)
+{
+    if (st->version >= 4)
+        sr_stmt_bind_int(s, i, r->id);
+    else
+        sr_stmt_bind_ref(s, i, r->eid, strlen(r->eid));
+}
+
+/* A mention that joins an event adds one to its num_mentions, and maybe to
+ * num_articles and num_sources. An event is often joined by several
+ * documents of a batch (one story from several outlets), so the additions
+ * are summed per event and each event's row is written once, as the batch
+ * commits (flush_counts), not at every mention. Until then the rows'
+ * counts lag; only a recount reads them, and it flushes first. */
+typedef struct {
+    evref ev;
+    int64_t m, a, s; /* to add to num_mentions, num_articles, num_sources */
+} pend;
+
+typedef struct sr_pending {
+    pend *p;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1 by hash of event_id; 0: empty */
+    size_t nslots;  /* a power of 2 */
+} sr_pending;
+
+static void pending_clear(sr_pending *q)
+{
+    q->n = 0;
+    if (q->nslots)
+        memset(q->slot, 0, q->nslots * sizeof *q->slot);
+}
+
+static void pending_add(sr_pending *q, const evref *r, int64_t m, int64_t a, int64_t s)
+{
+    if ((q->n + 1) * 2 > q->nslots) {
+        size_t ns = q->nslots ? q->nslots * 2 : 4096;
+        free(q->slot);
+        q->slot = sr_xcalloc(ns, sizeof *q->slot);
+        q->nslots = ns;
+        for (size_t i = 0; i < q->n; i++) {
+            size_t j = (size_t)str_hash(q->p[i].ev.eid) & (ns - 1);
+            while (q->slot[j])
+                j = (j + 1) & (ns - 1);
+            q->slot[j] = (uint32_t)i + 1;
+        }
+    }
+    size_t j = (size_t)str_hash(r->eid) & (q->nslots - 1);
+    for (; q->slot[j]; j = (j + 1) & (q->nslots - 1)) {
+        pend *x = &q->p[q->slot[j] - 1];
+        if (!strcmp(x->ev.eid, r->eid)) {
+            x->m += m;
+            x->a += a;
+            x->s += s;
+            return;
+        }
+    }
+    SR_GROW(q->p, q->cap, q->n + 1);
+    q->p[q->n] = (pend){*r, m, a, s};
+    q->slot[j] = (uint32_t)++q->n;
+}
+
+static int flush_counts(sr_store *st, sr_err *err);
+
 /* ---- open / close ---- */
 
 int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *err)
@@ -247,6 +355,7 @@ int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *er
     st->db = db;
     st->readonly = ro;
     st->seen = sr_xcalloc(1, sizeof *st->seen);
+    st->pending = sr_xcalloc(1, sizeof *st->pending);
     if ((rc = sr_schema_migrate(db, ro, &st->version, err))) {
         sr_store_close(st);
         return rc;
@@ -270,6 +379,11 @@ void sr_store_close(sr_store *st)
     if (st->seen)
         free(st->seen->slot);
     free(st->seen);
+    if (st->pending) {
+        free(st->pending->p);
+        free(st->pending->slot);
+    }
+    free(st->pending);
     cache_free(st->cache);
     sr_db_close(st->db);
     free(st);
@@ -286,7 +400,7 @@ enum {
     Q_DOC_HASH, Q_DOC_EVENTS, Q_DEL_MENTIONS, Q_DEL_SENTENCES, Q_DEL_DOC, Q_INS_DOC,
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_EVENT_BY_ID, Q_INS_MENTION,
     Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_HAS_SOURCE, Q_BUMP, Q_LOCK, Q_DEL_EMPTY,
-    Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_COUNT
+    Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_EVENT_AT, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -312,18 +426,18 @@ static const char *const SQL[Q_COUNT] = {
     [Q_FIND_TOPIC_ANY] = "SELECT id, event_id, date, date_precision,"
                          " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
                          " WHERE topic_key = ? ORDER BY event_id LIMIT 500",
-    /* an event whose id (its first mention's) is taken already is that
-     * mention's own event of an earlier version of the document, kept by
-     * other mentions: the insert does nothing and the mention joins it */
+    /* Q_INS_EVENT: see stmt() for its ending */
     [Q_INS_EVENT] =
         "INSERT INTO events(event_id, cluster_key, topic_key, date, date_precision,"
         " src_code, src_country, src_org, src_name, tgt_code, tgt_country, tgt_org, tgt_name,"
         " cameo, root, quad_class, goldstein, plover, plover_mode, negated, modality, issues,"
         " place_id, place_name, lat, lon, place_country, admin1, place_precision,"
         " num_mentions, num_articles, num_sources, first_doc, first_sent)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)"
-        " ON CONFLICT (event_id) DO NOTHING",
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)",
     [Q_EVENT_BY_ID] = "SELECT id, event_id, date FROM events WHERE event_id = ?",
+    /* SQLite: the event a changed document's mention made before has the
+     * mention's date, which the id hashes (events_date finds it) */
+    [Q_EVENT_AT] = "SELECT id, event_id, date FROM events WHERE date IS ? AND event_id = ?",
     [Q_INS_MENTION] =
         "INSERT INTO mentions(mention_id, event, doc_id, source_key, sent_no, ord, src_name,"
         " tgt_name, modality, negated, attr_by, attr_anonymous, attr_verb, cameo, src_code,"
@@ -341,7 +455,7 @@ static const char *const SQL[Q_COUNT] = {
         "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_sent)"
         " WHERE id = ?",
     [Q_HAS_SOURCE] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event = ? AND source_key = ?)",
-    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
+    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + ?,"
                " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE id = ?",
     [Q_LOCK] = "SELECT pg_advisory_xact_lock(?)",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE id = ? AND num_mentions = 0",
@@ -396,7 +510,7 @@ static const char *const SQL_OLD[Q_COUNT] = {
         "   ORDER BY m.doc_id, m.sent_no LIMIT 1), first_sent)"
         " WHERE event_id = ?",
     [Q_HAS_SOURCE] = "SELECT EXISTS (SELECT 1 FROM mentions WHERE event_id = ? AND source_key = ?)",
-    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + 1,"
+    [Q_BUMP] = "UPDATE events SET num_mentions = num_mentions + ?,"
                " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE event_id = ?",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE event_id = ? AND num_mentions = 0",
 };
@@ -407,10 +521,17 @@ static int stmt(sr_store *st, int q, sr_stmt **out, sr_err *err)
         int old = st->version < 4;
         const char *sql = old && SQL_OLD[q] ? SQL_OLD[q] : SQL[q];
         char buf[1200];
-        if (q == Q_INS_EVENT && sr_db_kind(st->db) == SR_DB_PG) {
-            /* was the event inserted? RETURNING says on PostgreSQL, where
-             * it costs nothing (sr_db_inserted_id says why not on SQLite) */
-            snprintf(buf, sizeof buf, "%s RETURNING %s", sql, old ? "0" : "id");
+        if (q == Q_INS_EVENT && (old || sr_db_kind(st->db) == SR_DB_PG)) {
+            /* An event whose id (its first mention's) is taken is that
+             * mention's own event from an earlier version of its document,
+             * kept by other mentions: where event_id is unique, the insert
+             * does nothing and the mention joins that event. Was the event
+             * inserted? RETURNING says on PostgreSQL, where it costs
+             * nothing (sr_db_inserted_id says why not on SQLite). SQLite
+             * stores of version 4 have no unique index on event_id; ingest
+             * looks first (Q_EVENT_AT). */
+            snprintf(buf, sizeof buf, "%s ON CONFLICT (event_id) DO NOTHING%s", sql,
+                     sr_db_kind(st->db) != SR_DB_PG ? "" : old ? " RETURNING 0" : " RETURNING id");
             sql = buf;
         }
         int rc = sr_db_prepare(st->db, sql, &st->st[q], err);
@@ -429,6 +550,24 @@ static int run(sr_stmt *s, sr_err *err)
     int rc = sr_stmt_step(s, err);
     sr_stmt_reset(s);
     return rc == SR_DONE || rc == SR_OK ? SR_OK : rc;
+}
+
+static int flush_counts(sr_store *st, sr_err *err)
+{
+    sr_pending *q = st->pending;
+    int rc = SR_OK;
+    for (size_t i = 0; i < q->n && rc == SR_OK; i++) {
+        sr_stmt *s;
+        if ((rc = stmt(st, Q_BUMP, &s, err)))
+            break;
+        sr_stmt_bind_int(s, 1, q->p[i].m);
+        sr_stmt_bind_int(s, 2, q->p[i].a);
+        sr_stmt_bind_int(s, 3, q->p[i].s);
+        bind_event(st, s, 4, &q->p[i].ev);
+        rc = run(s, err);
+    }
+    pending_clear(q);
+    return rc;
 }
 
 /* ---- batches ---- */
@@ -504,7 +643,9 @@ int sr_store_commit(sr_store *st, sr_err *err)
 {
     if (!st->in_batch)
         return SR_OK;
-    int rc = fts_sync(st, err);
+    int rc = flush_counts(st, err);
+    if (rc == SR_OK)
+        rc = fts_sync(st, err);
     if (rc) {
         sr_store_rollback(st);
         return rc;
@@ -525,6 +666,7 @@ void sr_store_rollback(sr_store *st)
         sr_db_rollback(st->db);
     st->in_batch = 0;
     st->fts_dirty = 0;
+    pending_clear(st->pending);
     /* the cache may hold events of the lost batch */
     if (st->cache)
         cache_clear(st->cache);
@@ -532,46 +674,6 @@ void sr_store_rollback(sr_store *st)
 
 /* ---- ingest ---- */
 
-/* An event, as ingest refers to it: by id (events.id, schema version 4;
- * 0 before) and event_id (empty: no event). fts_day is what
- * sentences.fts_day counts it as (SR_FTS_DAY0 + its day, 0 if undated). */
-typedef struct {
-    int64_t id;
-    char eid[17];
-    int64_t fts_day;
-} evref;
-
-/* Events a document touches: the old version's (to recount) or the ones
- * its mentions went to (to count each article and outlet once). */
-typedef struct {
-    evref *ev;
-    size_t n, cap;
-} evlist;
-
-static int evlist_has(const evlist *l, const evref *r)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->ev[i].eid, r->eid))
-            return 1;
-    return 0;
-}
-
-static void evlist_add(evlist *l, const evref *r)
-{
-    if (evlist_has(l, r))
-        return;
-    SR_GROW(l->ev, l->cap, l->n + 1);
-    l->ev[l->n++] = *r;
-}
-
-/* Binds the event the way the schema refers to events from mentions. */
-static void bind_event(const sr_store *st, sr_stmt *s, int i, const evref *r)
-{
-    if (st->version >= 4)
-        sr_stmt_bind_int(s, i, r->id);
-    else
-        sr_stmt_bind_ref(s, i, r->eid, strlen(r->eid));
-}
 
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 
@@ -669,6 +771,7 @@ typedef struct {
     const char *key, *topic; /* cluster and topic keys (topic "" if none) */
     const char *tgt;         /* the target's principal, "" if none */
     const char *issues;      /* its issue tags, comma-separated */
+    uint64_t kh, th, tgh;    /* str_hash of key, topic and tgt */
     int32_t day;             /* its date as a day number (if dated) */
     int docdate;             /* dated only by its article */
 } mkey;
@@ -722,17 +825,19 @@ static int cache_load(sr_store *st, int32_t lo_day, int32_t hi_day, sr_err *err)
  * database look-up's ORDER BY event_id gives). */
 static const cev *cache_find(const sr_ccache *c, const mkey *m)
 {
-    if (!c->nb)
+    if (!c->nslots)
         return NULL;
-    uint64_t key = str_hash(m->key);
+    uint64_t key = m->kh;
     const cev *best = NULL;
     int best_dist = 99;
     for (int dd = -3; dd <= 3; dd++) {
         int32_t day = m->day + dd;
         int dist = abs(dd);
-        for (uint32_t i = c->kb[bucket(c, key, day)]; i; i = c->ev[i - 1].next_key) {
-            const cev *x = &c->ev[i - 1];
-            if (x->key != key || x->day != day || !in_window(dist, m->docdate, x->docdate))
+        for (size_t j = slot_of(c, key, day); c->ks[j].idx; j = (j + 1) & (c->nslots - 1)) {
+            if (c->ks[j].key != key || c->ks[j].day != day)
+                continue;
+            const cev *x = &c->ev[c->ks[j].idx - 1];
+            if (!in_window(dist, m->docdate, x->docdate))
                 continue;
             if (!best || dist < best_dist || (dist == best_dist && strcmp(x->eid, best->eid) < 0)) {
                 best = x;
@@ -769,19 +874,18 @@ static int by_eid(const void *a, const void *b)
  * in date with a compatible target and a shared issue. */
 static const cev *cache_topic(const sr_ccache *c, const mkey *m)
 {
-    if (!c->nb)
+    if (!c->nslots)
         return NULL;
-    uint64_t topic = str_hash(m->topic), tgt = str_hash(m->tgt);
+    uint64_t topic = m->th, tgt = m->tgh;
     const cev **cand = NULL;
     size_t n = 0, cap = 0;
     for (int dd = -3; dd <= 3; dd++) {
         int32_t day = m->day + dd;
-        for (uint32_t i = c->tb[bucket(c, topic, day)]; i; i = c->ev[i - 1].next_topic) {
-            const cev *x = &c->ev[i - 1];
-            if (x->topic != topic || x->day != day)
+        for (size_t j = slot_of(c, topic, day); c->ts[j].idx; j = (j + 1) & (c->nslots - 1)) {
+            if (c->ts[j].key != topic || c->ts[j].day != day)
                 continue;
             SR_GROW(cand, cap, n + 1);
-            cand[n++] = x;
+            cand[n++] = &c->ev[c->ts[j].idx - 1];
         }
     }
     if (n > 1)
@@ -1068,9 +1172,9 @@ static int insert_event(sr_store *st, const sr_events *ev, const sr_event *e, co
 static int join_event(sr_store *st, const evref *r, const char *skey, evlist *mine, sr_err *err)
 {
     int64_t new_article = 0, new_source = 0;
-    sr_stmt *s;
-    int rc;
     if (!evlist_has(mine, r)) {
+        sr_stmt *s;
+        int rc;
         /* the event's lock makes the look-up below see other workers'
          * committed mentions of it */
         if ((rc = pg_lock(st, r->eid, err)))
@@ -1088,12 +1192,8 @@ static int join_event(sr_store *st, const evref *r, const char *skey, evlist *mi
         sr_stmt_reset(s);
         evlist_add(mine, r);
     }
-    if ((rc = stmt(st, Q_BUMP, &s, err)))
-        return rc;
-    sr_stmt_bind_int(s, 1, new_article);
-    sr_stmt_bind_int(s, 2, new_source);
-    bind_event(st, s, 3, r);
-    return run(s, err);
+    pending_add(st->pending, r, 1, new_article, new_source);
+    return SR_OK;
 }
 
 /* Stores one sentence of the document, dated by the newest of its events
@@ -1116,8 +1216,28 @@ static int put_sentence(sr_store *st, const sr_doc *doc, const sr_events *ev, co
     return run(s, err);
 }
 
+/* SQLite, version 4: is the id of a new event taken (Q_EVENT_AT says why
+ * it is enough to look at the mention's date)? out gets that event. */
+static int id_taken(sr_store *st, const char *id, const char *date, evref *out, sr_err *err)
+{
+    sr_stmt *s;
+    int rc = stmt(st, Q_EVENT_AT, &s, err);
+    if (rc)
+        return rc;
+    bind_str(s, 1, nz(date));
+    bind_str(s, 2, id);
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK)
+        ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2));
+    sr_stmt_reset(s);
+    return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
+}
+
+/* Stores a document and its mentions; changed: it replaces an earlier
+ * version, whose mentions may have made events with the ids of its new
+ * mentions. */
 static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const char *hash,
-                     sr_err *err)
+                     int changed, sr_err *err)
 {
     sr_stmt *s;
     int rc;
@@ -1211,8 +1331,14 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         mkey m = {.e = e, .key = key, .topic = topic, .tgt = e->has_tgt ? principal(&e->tgt) : "",
                   .issues = issues, .day = e->date[0] ? iso_day(e->date) : 0,
                   .docdate = is_doc_date(e->date_precision)};
+        m.kh = str_hash(m.key);
+        m.th = str_hash(m.topic);
+        m.tgh = str_hash(m.tgt);
         evref ref;
         if ((rc = cluster(st, &m, &ref, err)))
+            goto out;
+        if (!ref.eid[0] && changed && st->version >= 4 && sr_db_kind(st->db) == SR_DB_SQLITE &&
+            (rc = id_taken(st, mid, e->date, &ref, err)))
             goto out;
         if (ref.eid[0]) {
             /* counts are kept up to date as mentions arrive: recounting a
@@ -1228,8 +1354,8 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
             } else {
                 evlist_add(&mine, &ref);
                 if (st->cache && e->date[0]) {
-                    cev x = {.id = ref.id, .key = str_hash(key), .topic = str_hash(topic),
-                             .tgt = str_hash(m.tgt), .day = m.day, .docdate = (uint8_t)m.docdate};
+                    cev x = {.id = ref.id, .key = m.kh, .topic = m.th, .tgt = m.tgh, .day = m.day,
+                             .docdate = (uint8_t)m.docdate};
                     memcpy(x.eid, mid, sizeof x.eid);
                     if (x.topic)
                         x.issues = sr_xstrdup(issues);
@@ -1289,9 +1415,14 @@ out:
 
 static int recount(sr_store *st, const evlist *touched, sr_err *err)
 {
+    if (!touched->n)
+        return SR_OK;
     /* an event may be deleted below: the cache forgets them all */
-    if (touched->n && st->cache)
+    if (st->cache)
         cache_clear(st->cache);
+    int frc = flush_counts(st, err);
+    if (frc)
+        return frc;
     for (size_t i = 0; i < touched->n; i++) {
         sr_stmt *s;
         int rc = stmt(st, Q_RECOUNT, &s, err);
@@ -1394,7 +1525,8 @@ int sr_store_put(sr_store *st, const sr_doc *doc, const sr_events *ev, int *outc
     } else {
         sr_stmt_reset(s);
     }
-    if ((rc = store_doc(st, doc, ev, hash, err)) || (rc = recount(st, &touched, err)))
+    if ((rc = store_doc(st, doc, ev, hash, result == SR_PUT_CHANGED, err)) ||
+        (rc = recount(st, &touched, err)))
         goto fail;
     free(touched.ev);
     if (own && (rc = sr_store_commit(st, err)))

@@ -39,6 +39,8 @@ struct sr_store {
     /* SQLite: the events of the dates being ingested, for clustering
      * without index look-ups (store.c) */
     struct sr_ccache *cache;
+    /* count increments of the open batch, written as it commits (store.c) */
+    struct sr_pending *pending;
 };
 
 #endif
