@@ -60,6 +60,8 @@ typedef struct sr_event {
     int nwhy;
     uint32_t vtok;                 /* the verb's token within its sentence */
     int tgt_default;               /* target from the adversary default, or none */
+    int src_by_place;              /* source an agent without a country ("protesters"):
+                                      the event's place gives it, else no event */
     int has_loc;
     sr_place loc;                  /* where, when has_loc */
 } sr_event;

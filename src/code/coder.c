@@ -543,7 +543,8 @@ static void find_mentions(coder *c, const sr_sentence *s)
             uint32_t b = m.t0;
             while (b > 0 && LEX(c->ti[b - 1], SR_LEX_DET))
                 b--;
-            static const char *const loc[] = {"in", "at", "near", "outside", "inside", "around", "from"};
+            static const char *const loc[] = {"in",     "at",     "near",   "outside", "inside",
+                                              "around", "from",   "through", "across"};
             for (size_t i = 0; b > 0 && i < SR_ARRAY_LEN(loc); i++)
                 if (tok_is(c, s, b - 1, loc[i]))
                     compound = 1;
@@ -656,6 +657,18 @@ static int match_el(const coder *c, const sr_sentence *s, const sr_pattern *p, u
                 words++;
         }
         return 0;
+    }
+    case SR_PAT_NAME: {
+        /* capitalised words that are no actor: "captured Toretsk", "withdrew
+         * from Kryvyi Rih" (the place matcher then places the event and
+         * gives an attack its target) */
+        uint32_t t = k;
+        while (t < s->ntok && c->ti[t].mention < 0 &&
+               (tflags(c, s, t) & (SR_TOK_WORD | SR_TOK_CAP)) == (SR_TOK_WORD | SR_TOK_CAP))
+            t++;
+        if (t > k && match_el(c, s, p, ei + 1, t, out))
+            return 1;
+        return e->optional && match_el(c, s, p, ei + 1, k, out);
     }
     case SR_PAT_TARGET:
     case SR_PAT_SOURCE: {
@@ -1366,6 +1379,14 @@ static void place_events(coder *c, const sr_sentence *s, sr_events *out, size_t 
             sr_event f = e;
             f.loc = pl[i];
             f.has_loc = 1;
+            if (f.src_by_place) {
+                if (!pl[i].country[0])
+                    continue;
+                const sr_actor_entry *agent = f.src.entry[0];
+                memcpy(f.src.country, pl[i].country, 4);
+                snprintf(f.src.code, sizeof f.src.code, "%s%s", pl[i].country, agent->agent);
+                f.src_by_place = 0;
+            }
             if (f.tgt_default && strcmp(f.code, "15") >= 0 && pl[i].country[0] &&
                 !sr_streq(pl[i].country, f.src.country)) {
                 memset(&f.tgt, 0, sizeof f.tgt);
@@ -1518,6 +1539,10 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             }
             have_src = 2;
         }
+        else if (src >= 0 && c->m[src].unresolved && sr_streq(p->cameo->root, "14") &&
+                 c->m[src].ref.entry[0] && c->m[src].ref.entry[0]->agent[0])
+            have_src = 3; /* "protesters rallied in Belgrade": they are where they
+                             protest, so the place names their country (place_events) */
         if (!have_src)
             continue;
 
@@ -1599,8 +1624,11 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
             add_why(&e, c, s, at.verb, at.verb + 1, "attribution", NULL, 0, NULL);
 
         /* one event per source x target of the coordinated groups */
-        for (int si2 = 0; si2 < (have_src == 2 ? 1 : c->nm); si2++) {
-            if (have_src == 1) {
+        for (int si2 = 0; si2 < (have_src >= 2 ? 1 : c->nm); si2++) {
+            if (have_src == 3) {
+                e.src = c->m[src].ref;
+                e.src_by_place = 1;
+            } else if (have_src == 1) {
                 if (c->m[si2].group != c->m[src].group || c->m[si2].unresolved ||
                     c->m[si2].source_only)
                     continue;
@@ -1660,13 +1688,19 @@ static void code_sentence(coder *c, const sr_sentence *s, uint32_t si, sr_events
                     emit(out, &f, first);
                 }
             }
-            if (!first_src_set) {
+            if (!first_src_set && have_src != 3) {
                 c->prev = e.src;
                 first_src_set = 1;
             }
         }
     }
     place_events(c, s, out, first);
+    /* a source the place was to give, with no place: no event */
+    size_t w = first;
+    for (size_t i = first; i < out->n; i++)
+        if (!out->ev[i].src_by_place)
+            out->ev[w++] = out->ev[i];
+    out->n = w;
     count_focus(c);
     if (first_src_set) {
         c->has_prev = 1;

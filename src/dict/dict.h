@@ -148,6 +148,7 @@ enum {
     SR_PAT_GAP,          /* '*': skip 0..4 tokens */
     SR_PAT_TARGET,       /* '+': the target actor starts here */
     SR_PAT_SOURCE,       /* '$': the source actor starts here (passive "by $") */
+    SR_PAT_NAME,         /* '@': a name that is no actor (capitalised words): a place */
 };
 
 typedef struct sr_pat_elem {

@@ -189,8 +189,9 @@ static int verb_line(void *ud, sr_dict_line *L, sr_err *err)
             e->optional = 1;
             n--;
         }
-        if (n == 1 && (*t == '*' || *t == '+' || *t == '$')) {
-            e->type = *t == '*' ? SR_PAT_GAP : *t == '+' ? SR_PAT_TARGET : SR_PAT_SOURCE;
+        if (n == 1 && (*t == '*' || *t == '+' || *t == '$' || *t == '@')) {
+            e->type = *t == '*' ? SR_PAT_GAP : *t == '+' ? SR_PAT_TARGET
+                    : *t == '$' ? SR_PAT_SOURCE : SR_PAT_NAME;
             ntarget += *t == '+';
             nsource += *t == '$';
             if (e->optional && *t == '*')
