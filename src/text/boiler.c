@@ -478,8 +478,8 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i] == '\t' ? ' ' : s[i];
-        if (ch == ' ' && buf[w - 1] == ' ')
-            continue; /* w > 0: s[0] is no blank */
+        if (ch == ' ' && w > 0 && buf[w - 1] == ' ')
+            continue;
         buf[w] = ch;
         low[w++] = (char)sr_lower((unsigned char)ch);
     }
