@@ -476,11 +476,12 @@ static int line_is_boiler(const sr_boiler *b, const char *s, size_t n)
     /* collapse() and a lower-case copy in one pass */
     char buf[SR_BOILER_MAX_LINE], low[SR_BOILER_MAX_LINE];
     size_t w = 0;
+    char last = 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i] == '\t' ? ' ' : s[i];
-        if (ch == ' ' && w > 0 && buf[w - 1] == ' ')
+        if (ch == ' ' && last == ' ')
             continue;
-        buf[w] = ch;
+        last = buf[w] = ch;
         low[w++] = (char)sr_lower((unsigned char)ch);
     }
     n = w;
