@@ -149,6 +149,25 @@ static void prefs_init(prefs *p, const sr_gazetteer *g, const char *const *prefe
         }
 }
 
+/* The preferences of one sr_geo_match call, made when first needed: most
+ * sentences name nothing the index knows, and need none. */
+typedef struct lazyprefs {
+    prefs p;
+    int ready;
+    const sr_gazetteer *g;
+    const char *const *prefer;
+    size_t n;
+} lazyprefs;
+
+static const prefs *get_prefs(lazyprefs *lp)
+{
+    if (!lp->ready) {
+        prefs_init(&lp->p, lp->g, lp->prefer, lp->n);
+        lp->ready = 1;
+    }
+    return &lp->p;
+}
+
 /* ---- scoring ---- */
 
 /* Higher is better. The terms, roughly in order of weight: a preferred
@@ -551,7 +570,7 @@ static int span_keys(const sent *s, size_t i, const size_t *ends, size_t nends, 
 }
 
 /* Finds the place name starting at word i, if any, into *sp. */
-static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs *p, span *sp)
+static int find_span(const sr_gazetteer *g, const sent *s, size_t i, lazyprefs *lp, span *sp)
 {
     size_t ends[MAX_WORDS], klens[MAX_WORDS];
     size_t nends = span_ends(s, i, ends, MAX_WORDS);
@@ -584,6 +603,7 @@ static int find_span(const sr_gazetteer *g, const sent *s, size_t i, const prefs
         if (nrun == 0 || (sr_geo_stopword(g, key) & SR_GEO_KEY_STOP))
             continue;
         int curated_only = one_word && is_upper_short(s, i);
+        const prefs *p = get_prefs(lp);
         pick b = best_of(g, run, nrun, p, 0, curated_only);
         if (!b.rec)
             continue;
@@ -676,8 +696,7 @@ size_t sr_geo_match(const sr_gazetteer *g, const char *text, const sr_token *tok
     if (!g || !text || !toks || ntok == 0 || max == 0)
         return 0;
     sent s = {text, toks, ntok, skip};
-    prefs p;
-    prefs_init(&p, g, prefer, nprefer);
+    lazyprefs lp = {.g = g, .prefer = prefer, .n = nprefer};
     size_t cap = max < ntok ? max : ntok;
     span *spans = sr_xmalloc(cap * sizeof *spans);
     size_t n = 0;
@@ -691,7 +710,7 @@ size_t sr_geo_match(const sr_gazetteer *g, const char *text, const sr_token *tok
             continue;
         }
         span *sp = &spans[n];
-        if (!find_span(g, &s, i, &p, sp))
+        if (!find_span(g, &s, i, &lp, sp))
             continue;
         surroundings(&s, sp);
         if (n > 0 && spans[n - 1].t1 > sp->t0)
@@ -716,7 +735,7 @@ size_t sr_geo_match(const sr_gazetteer *g, const char *text, const sr_token *tok
     size_t nout = 0;
     for (size_t k = 0; k < n; k++) {
         const span *sp = &spans[k];
-        pick b = best_of(g, sp->run, sp->nrun, &p, (sp->want & WANT_ADMIN) != 0,
+        pick b = best_of(g, sp->run, sp->nrun, get_prefs(&lp), (sp->want & WANT_ADMIN) != 0,
                          sp->curated_only);
         if (!b.rec)
             continue;
