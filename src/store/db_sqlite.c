@@ -225,11 +225,11 @@ int sr_sqlite_open(const char *path, unsigned flags, sr_db **out, sr_err *err)
         rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
     /* A checkpoint copies the log into the database and waits for the disk
      * twice (fdatasync); ingest pays for it inside a commit. Every 64k
-     * pages (256 MB of log) rather than SQLite's 4 MB: the pages that
-     * several batches rewrote (index pages, the ends of tables) are copied
-     * once, and a 1 M-event ingest checkpoints some 20 times instead of
-     * a thousand. Bigger logs made commits slower again: a page that is
-     * not in the cache is looked up in the log's index first. */
+     * pages (256 MB of log; it was 64 MB): the pages that several batches
+     * rewrote (index pages, the ends of tables) are copied once, and a
+     * 1 M-event ingest checkpoints about 20 times. Bigger logs made
+     * commits slower again: a page that is not in the cache is looked up
+     * in the log's index first. */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db->h, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
                                         " PRAGMA wal_autocheckpoint=65536;", NULL, NULL, NULL);

@@ -192,6 +192,33 @@ static char *fts5_query(const char *q)
     return sr_buf_take(&b, NULL);
 }
 
+/* Adds "the event lies in one of the half-degree cells (SR_GEO_CELL) of
+ * this box", which events_geo answers with one short range per cell. The
+ * box may cross the antimeridian (longitudes below -180 or above 180). A
+ * box of more than 256 cells adds nothing: a radius that large is better
+ * served by reading the events in date order. The cells are integers this
+ * function computes, written into the SQL as numbers. */
+static void geo_cells(where *w, double lat_lo, double lat_hi, double lon_lo, double lon_hi)
+{
+    int r0 = SR_GEO_ROW(lat_lo < -90 ? -90 : lat_lo), r1 = SR_GEO_ROW(lat_hi > 90 ? 90 : lat_hi);
+    int k0 = (int)floor(lon_lo * 2), k1 = (int)floor(lon_hi * 2);
+    if ((long)(r1 - r0 + 1) * (k1 - k0 + 1) > 256)
+        return;
+    sr_buf in = {0};
+    for (int r = r0; r <= r1; r++)
+        for (int k = k0; k <= k1; k++) {
+            int col = ((k + 360) % 720 + 720) % 720; /* wrapped into 0..719 */
+            sr_buf_printf(&in, "%s%lld", in.n ? "," : "", (long long)SR_GEO_CELL(r, col));
+            if (col == 0) /* longitude 180 is column 720 */
+                sr_buf_printf(&in, ",%lld", (long long)SR_GEO_CELL(r, 720));
+        }
+    sr_buf cond = {0};
+    sr_buf_printf(&cond, "e.geo_cell IN (%s)", in.p);
+    w_and(w, cond.p);
+    sr_buf_free(&cond);
+    sr_buf_free(&in);
+}
+
 /* The condition that a mention m belongs to the event e, in the store's
  * schema (version 4 links them by events.id). */
 static const char *mjoin(const sr_store *st)
@@ -310,15 +337,19 @@ static int build_where(sr_store *st, const sr_query *q, int32_t from_day, where 
             return sr_err_set(err, SR_USAGE, "", 0, "near: latitude -90..90, longitude -180..180");
         if (!(q->radius_km > 0 && q->radius_km <= 20000))
             return sr_err_set(err, SR_USAGE, "", 0, "radius: kilometres, more than 0");
-        /* a bounding box the lat/lon index can use, then the exact
-         * great-circle distance (haversine, mean Earth radius) */
+        /* the half-degree cells of the bounding box (events_geo reads
+         * them), the box, then the exact great-circle distance
+         * (haversine, mean Earth radius) */
         double dlat = q->radius_km / 111.195;
         double c = cos(q->lat * M_PI / 180);
         double dlon = c > 1e-6 ? q->radius_km / (111.195 * c) : 360;
+        int wraps = q->lon - dlon < -180 || q->lon + dlon > 180;
+        if (v4 && dlon < 180)
+            geo_cells(w, q->lat - dlat, q->lat + dlat, q->lon - dlon, q->lon + dlon);
         w_and(w, "e.lat BETWEEN ? AND ?");
         w_num(w, q->lat - dlat);
         w_num(w, q->lat + dlat);
-        if (dlon < 180) {
+        if (dlon < 180 && !wraps) {
             w_and(w, "e.lon BETWEEN ? AND ?");
             w_num(w, q->lon - dlon);
             w_num(w, q->lon + dlon);

@@ -27,6 +27,7 @@
 #include "../text/text.h"
 #include "../time/dates.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -432,8 +433,8 @@ static const char *const SQL[Q_COUNT] = {
         " src_code, src_country, src_org, src_name, tgt_code, tgt_country, tgt_org, tgt_name,"
         " cameo, root, quad_class, goldstein, plover, plover_mode, negated, modality, issues,"
         " place_id, place_name, lat, lon, place_country, admin1, place_precision,"
-        " num_mentions, num_articles, num_sources, first_doc, first_sent)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)",
+        " num_mentions, num_articles, num_sources, first_doc, first_sent, geo_cell)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?,?)",
     [Q_EVENT_BY_ID] = "SELECT id, event_id, date FROM events WHERE event_id = ?",
     /* SQLite: the event a changed document's mention made before has the
      * mention's date, which the id hashes (events_date finds it) */
@@ -478,6 +479,13 @@ static const char *const SQL[Q_COUNT] = {
  * still writes when $SITREP_SCHEMA_VERSION asks for one (a testing aid):
  * there mentions name their event by event_id, sentences have no date. */
 static const char *const SQL_OLD[Q_COUNT] = {
+    [Q_INS_EVENT] =
+        "INSERT INTO events(event_id, cluster_key, topic_key, date, date_precision,"
+        " src_code, src_country, src_org, src_name, tgt_code, tgt_country, tgt_org, tgt_name,"
+        " cameo, root, quad_class, goldstein, plover, plover_mode, negated, modality, issues,"
+        " place_id, place_name, lat, lon, place_country, admin1, place_precision,"
+        " num_mentions, num_articles, num_sources, first_doc, first_sent)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,1,?,?)",
     [Q_DOC_EVENTS] = "SELECT DISTINCT 0, event_id FROM mentions WHERE doc_id = ?",
     [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text)"
                    " VALUES (?,?,?,?,?)",
@@ -1138,6 +1146,12 @@ static int insert_event(sr_store *st, const sr_events *ev, const sr_event *e, co
     }
     bind_str(s, i++, doc_id);
     sr_stmt_bind_int(s, i++, e->sent);
+    if (st->version >= 4) {
+        if (e->has_loc)
+            sr_stmt_bind_int(s, i++, SR_GEO_CELL(SR_GEO_ROW(e->loc.lat), SR_GEO_COL(e->loc.lon)));
+        else
+            sr_stmt_bind_null(s, i++);
+    }
     rc = sr_stmt_step(s, err);
     int64_t new_id = -1;
     if (rc == SR_OK)

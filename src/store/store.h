@@ -26,6 +26,12 @@ int sr_schema_migrate(sr_db *db, int readonly, int *version, sr_err *err);
 #define SR_FTS_DAY0 1048576
 #define SR_FTS_ID_BITS 40
 
+/* events.geo_cell: the half-degree cell of a point, row (latitude) times
+ * 1000 plus column (longitude); schema.c computes the same in SQL. */
+#define SR_GEO_ROW(lat) ((int)floor((lat) * 2) + 180)
+#define SR_GEO_COL(lon) ((int)floor((lon) * 2) + 360)
+#define SR_GEO_CELL(row, col) ((int64_t)(row) * 1000 + (col))
+
 struct sr_store {
     sr_db *db;
     int version;           /* schema version after migration */
