@@ -222,6 +222,9 @@ struct sr_phrase_index {
     size_t npslots;
     uint8_t *starts;      /* bit per word id: some phrase starts with it */
     uint32_t maxkey;      /* largest first word id */
+    uint8_t *seconds;     /* bit per word id: the second word of some phrase; a small
+                             table, so most next words skip the pair probe's cache miss */
+    uint32_t maxsecond;   /* largest second word id */
 };
 
 sr_phrase_index *sr_phrase_index_new(void) { return sr_xcalloc(1, sizeof(sr_phrase_index)); }
@@ -278,8 +281,13 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     if (!ix->n)
         return;
     qsort(ix->ph, ix->n, sizeof *ix->ph, cmp_phrase);
+    /* slots for twice the distinct first words: a dense table, since every
+     * probe of a sparse one was a cache miss */
+    size_t nruns = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        nruns += !i || ix->ph[i].words[0] != ix->ph[i - 1].words[0];
     size_t ns = 64;
-    while (ns < ix->n * 4)
+    while (ns < nruns * 2)
         ns *= 2;
     ix->nslots = ns;
     /* most tokens start no phrase: one bit test rejects them before hashing */
@@ -303,6 +311,13 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
             j = (j + 1) & (ns - 1);
         ix->runs[j] = (runslot){key, (uint32_t)i, (uint32_t)(e - i), single};
     }
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->ph[i].second > ix->maxsecond)
+            ix->maxsecond = ix->ph[i].second;
+    ix->seconds = sr_xcalloc(ix->maxsecond / 8 + 1, 1);
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->ph[i].second)
+            ix->seconds[ix->ph[i].second >> 3] |= (uint8_t)(1u << (ix->ph[i].second & 7));
     /* the pair index */
     pairent *pe = sr_xmalloc((npairs ? npairs : 1) * sizeof *pe);
     size_t np = 0;
@@ -313,8 +328,11 @@ void sr_phrase_index_seal(sr_phrase_index *ix)
     ix->pidx = sr_xmalloc((npairs ? npairs : 1) * sizeof *ix->pidx);
     for (size_t i = 0; i < np; i++)
         ix->pidx[i] = pe[i].idx;
+    size_t ngroups = 0; /* distinct pairs: twice as many slots, as above */
+    for (size_t i = 0; i < np; i++)
+        ngroups += !i || pe[i].a != pe[i - 1].a || pe[i].b != pe[i - 1].b;
     size_t nps = 64;
-    while (nps < np * 4)
+    while (nps < ngroups * 2)
         nps *= 2;
     ix->npslots = nps;
     ix->pairs = sr_xcalloc(nps, sizeof *ix->pairs);
@@ -358,6 +376,7 @@ void sr_phrase_index_free(sr_phrase_index *ix)
     free(ix->pidx);
     free(ix->pairs);
     free(ix->starts);
+    free(ix->seconds);
     free(ix);
 }
 
@@ -392,8 +411,9 @@ size_t sr_phrase_match_run(const sr_phrase_index *ix, uint32_t run, const uint32
     /* Longest first: the phrases of two words or more that begin with this
      * token and the next (in ph's order, longest first), then, if none
      * matched, the one-word phrases, which end the run. */
-    if (i + 1 < nwords && words[i + 1] && ix->npslots) {
-        uint32_t key = r->key, b = words[i + 1];
+    uint32_t b = i + 1 < nwords ? words[i + 1] : 0;
+    if (b && b <= ix->maxsecond && (ix->seconds[b >> 3] >> (b & 7) & 1) && ix->npslots) {
+        uint32_t key = r->key;
         size_t q = pair_slot(key, b, ix->npslots);
         while (ix->pairs[q].a && (ix->pairs[q].a != key || ix->pairs[q].b != b))
             q = (q + 1) & (ix->npslots - 1);
