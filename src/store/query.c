@@ -748,6 +748,97 @@ static int find_event_id(sr_store *st, const char *event_id, int64_t *id, sr_err
     return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
 }
 
+/* A JSON string of n bytes of s; invalid UTF-8 (which the coder's why
+ * never holds: the document text is repaired on input) becomes U+FFFD, as
+ * the coder writes it. */
+static json_t *jstrn(const char *s, size_t n)
+{
+    json_t *j = json_stringn(s, n);
+    if (j)
+        return j;
+    sr_buf b = {0};
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = sr_utf8_decode(s + i, n - i, &cp);
+        if (k && cp) {
+            sr_buf_put(&b, s + i, k);
+            i += k;
+        } else {
+            sr_buf_puts(&b, "\xEF\xBF\xBD");
+            i++;
+        }
+    }
+    j = json_stringn(b.p ? b.p : "", b.n);
+    sr_buf_free(&b);
+    return j ? j : json_string("");
+}
+
+/* The rule, entry and text of rules row id, read once per event shown. */
+static json_t *rule_row(sr_store *st, json_int_t id, json_t *rules, sr_err *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    json_t *r = json_object_get(rules, key);
+    if (r)
+        return r;
+    sr_stmt *s;
+    if (sr_db_prepare(st->db, "SELECT rule, entry, text FROM rules WHERE id = ?", &s, err))
+        return NULL;
+    sr_stmt_bind_int(s, 1, id);
+    if (sr_stmt_step(s, err) == SR_OK)
+        r = json_pack("[sss]", sr_stmt_text(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2));
+    sr_stmt_free(s);
+    if (r)
+        json_object_set_new(rules, key, r);
+    return r;
+}
+
+/* A string or, if empty, null: the coder writes absent entries as null. */
+static json_t *jstr_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+
+/* Turns a why list stored compactly (store.c, put_why) back into the
+ * coder's list of {role, text, offset, rule, entry}; the words come from
+ * the document's text. Lists of older stores (objects) stay as they are.
+ * Takes why; returns the list. */
+static json_t *why_expand(sr_store *st, json_t *why, const char *text, json_t *rules, sr_err *err)
+{
+    if (!json_is_array(why))
+        return why;
+    size_t tlen = strlen(text);
+    json_t *out = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(why, i, it) {
+        if (!json_is_array(it)) {
+            json_array_append(out, it);
+            continue;
+        }
+        json_int_t a = json_integer_value(json_array_get(it, 1));
+        json_int_t b = json_integer_value(json_array_get(it, 2));
+        json_t *rid = json_array_get(it, 3);
+        json_t *rule = json_is_integer(rid) ? rule_row(st, json_integer_value(rid), rules, err) : NULL;
+        int actor = json_array_size(it) >= 5;
+        json_t *o = json_object();
+        json_object_set(o, "role", json_array_get(it, 0));
+        if (actor)
+            json_object_set_new(o, "text", jstr_or_null(rule ? json_string_value(json_array_get(rule, 2))
+                                                             : NULL));
+        else if (a >= 0 && a <= b && (size_t)b <= tlen)
+            json_object_set_new(o, "text", jstrn(text + a, (size_t)(b - a)));
+        else
+            json_object_set_new(o, "text", json_string(""));
+        if (!actor || b > a)
+            json_object_set_new(o, "offset", json_pack("[II]", a, b));
+        if (rule) {
+            json_object_set(o, "rule", json_array_get(rule, 0));
+            json_object_set_new(o, "entry", jstr_or_null(json_string_value(json_array_get(rule, 1))));
+        }
+        json_array_append_new(out, o);
+    }
+    json_decref(why);
+    return out;
+}
+
 int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err *err)
 {
     *json = NULL;
@@ -788,11 +879,12 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
     if (!ev)
         return sr_err_set(err, SR_PARSE, sr_db_name(st->db), 0, "event %s: cannot format", event_id);
     json_t *mentions = json_array();
+    json_t *rules = json_object(); /* rules read so far, by id */
     sr_buf_printf(&sql,
                   "SELECT m.mention_id, m.doc_id, d.outlet, d.url, d.title, d.published,"
                   " s.text, s.start_off, s.end_off, m.cameo, m.src_code, m.src_name,"
                   " m.tgt_code, m.tgt_name, m.modality, m.negated, m.attr_by,"
-                  " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why"
+                  " m.attr_anonymous, m.attr_verb, m.date, m.date_precision, m.why, d.text"
                   " FROM mentions m JOIN documents d ON d.doc_id = m.doc_id"
                   " LEFT JOIN sentences s ON s.doc_id = m.doc_id AND s.sent_no = m.sent_no"
                   " WHERE %s ORDER BY m.doc_id, m.ord", v4 ? "m.event = ?" : "m.event_id = ?");
@@ -828,8 +920,10 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
                                                 (int)sr_stmt_int(s, 17), "verb", jstr(s, 18)));
             json_object_set_new(m, "date", jstr(s, 19));
             json_object_set_new(m, "date_precision", jstr(s, 20));
-            const char *why = sr_stmt_text(s, 21);
+            const char *why = sr_stmt_text(s, 21), *text = sr_stmt_text(s, 22);
             json_t *wj = why ? json_loads(why, 0, NULL) : NULL;
+            if (wj && v4)
+                wj = why_expand(st, wj, text ? text : "", rules, err);
             json_object_set_new(m, "why", wj ? wj : json_array());
             json_array_append_new(mentions, m);
         }
@@ -837,6 +931,7 @@ int sr_store_event_json(sr_store *st, const char *event_id, char **json, sr_err 
         if (rc == SR_DONE)
             rc = SR_OK;
     }
+    json_decref(rules);
     json_object_set_new(ev, "mentions", mentions);
     if (rc == SR_OK)
         *json = json_dumps(ev, JSON_PRESERVE_ORDER | JSON_INDENT(2));

@@ -342,6 +342,57 @@ static void pending_add(sr_pending *q, const evref *r, int64_t m, int64_t a, int
 
 static int flush_counts(sr_store *st, sr_err *err);
 
+/* The ids of rules (schema.c) this connection has stored or looked up, by
+ * a hash of the rule, entry and text. Emptied when a batch rolls back: its
+ * rules are gone with it. */
+typedef struct {
+    uint64_t h; /* 0: empty */
+    int64_t id;
+} ruleslot;
+
+typedef struct sr_rulemap {
+    ruleslot *slot;
+    size_t n, cap; /* cap a power of 2 */
+} sr_rulemap;
+
+static int64_t *rulemap_at(sr_rulemap *m, uint64_t h, int add)
+{
+    if (!h)
+        h = 1;
+    if (add && (m->n + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 1024;
+        ruleslot *ns = sr_xcalloc(ncap, sizeof *ns);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slot[i].h) {
+                size_t j = m->slot[i].h & (ncap - 1);
+                while (ns[j].h)
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = m->slot[i];
+            }
+        free(m->slot);
+        m->slot = ns;
+        m->cap = ncap;
+    }
+    if (!m->cap)
+        return NULL;
+    size_t j = h & (m->cap - 1);
+    for (; m->slot[j].h; j = (j + 1) & (m->cap - 1))
+        if (m->slot[j].h == h)
+            return &m->slot[j].id;
+    if (!add)
+        return NULL;
+    m->slot[j].h = h;
+    m->n++;
+    return &m->slot[j].id;
+}
+
+static void rulemap_clear(sr_rulemap *m)
+{
+    if (m->cap)
+        memset(m->slot, 0, m->cap * sizeof *m->slot);
+    m->n = 0;
+}
+
 /* ---- open / close ---- */
 
 int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *err)
@@ -357,6 +408,7 @@ int sr_store_open(const char *target, unsigned flags, sr_store **out, sr_err *er
     st->readonly = ro;
     st->seen = sr_xcalloc(1, sizeof *st->seen);
     st->pending = sr_xcalloc(1, sizeof *st->pending);
+    st->rules = sr_xcalloc(1, sizeof *st->rules);
     if ((rc = sr_schema_migrate(db, ro, &st->version, err))) {
         sr_store_close(st);
         return rc;
@@ -385,6 +437,9 @@ void sr_store_close(sr_store *st)
         free(st->pending->slot);
     }
     free(st->pending);
+    if (st->rules)
+        free(st->rules->slot);
+    free(st->rules);
     cache_free(st->cache);
     sr_db_close(st->db);
     free(st);
@@ -401,7 +456,8 @@ enum {
     Q_DOC_HASH, Q_DOC_EVENTS, Q_DEL_MENTIONS, Q_DEL_SENTENCES, Q_DEL_DOC, Q_INS_DOC,
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_EVENT_BY_ID, Q_INS_MENTION,
     Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_HAS_SOURCE, Q_BUMP, Q_LOCK, Q_DEL_EMPTY,
-    Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_EVENT_AT, Q_COUNT
+    Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_EVENT_AT, Q_INS_RULE,
+    Q_RULE_ID, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -473,6 +529,9 @@ static const char *const SQL[Q_COUNT] = {
                     " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
                     " WHERE date >= ? AND date <= ?",
     [Q_DATA_VERSION] = "PRAGMA data_version",
+    [Q_INS_RULE] = "INSERT INTO rules(rule, entry, text) VALUES (?,?,?)"
+                   " ON CONFLICT (rule, entry, text) DO NOTHING",
+    [Q_RULE_ID] = "SELECT id FROM rules WHERE rule = ? AND entry = ? AND text = ?",
 };
 
 /* The same statements for stores of schema versions 1-3, which sitrep
@@ -675,6 +734,7 @@ void sr_store_rollback(sr_store *st)
     st->in_batch = 0;
     st->fts_dirty = 0;
     pending_clear(st->pending);
+    rulemap_clear(st->rules);
     /* the cache may hold events of the lost batch */
     if (st->cache)
         cache_clear(st->cache);
@@ -1210,6 +1270,92 @@ static int join_event(sr_store *st, const evref *r, const char *skey, evlist *mi
     return SR_OK;
 }
 
+/* The id of a rule (the dictionary file and line, relative to the
+ * dictionary directory as the coder's why names it), its entry and, for
+ * actors, the phrase; each stored once (Q_INS_RULE). */
+static int rule_id(sr_store *st, const sr_events *ev, const char *file, long line, const char *entry,
+                   const char *text, int64_t *id, sr_err *err)
+{
+    size_t n = strlen(ev->dict->dir);
+    if (!strncmp(file, ev->dict->dir, n) && file[n] == '/')
+        file += n + 1;
+    char rule[600];
+    snprintf(rule, sizeof rule, "%s:%ld", file, line);
+    entry = entry ? entry : "";
+    text = text ? text : "";
+    uint64_t h = fnv64s(fnv64s(fnv64s(SR_HASH64_INIT, rule), entry), text);
+    int64_t *slot = rulemap_at(st->rules, h, 0);
+    if (slot) {
+        *id = *slot;
+        return SR_OK;
+    }
+    sr_stmt *s;
+    int rc = stmt(st, Q_INS_RULE, &s, err);
+    if (rc)
+        return rc;
+    bind_str(s, 1, rule);
+    bind_str(s, 2, entry);
+    bind_str(s, 3, text);
+    if ((rc = run(s, err)) || (rc = stmt(st, Q_RULE_ID, &s, err)))
+        return rc;
+    bind_str(s, 1, rule);
+    bind_str(s, 2, entry);
+    bind_str(s, 3, text);
+    rc = sr_stmt_step(s, err);
+    if (rc == SR_OK)
+        *id = sr_stmt_int(s, 0);
+    sr_stmt_reset(s);
+    if (rc == SR_DONE)
+        return sr_err_set(err, SR_IO, sr_db_name(st->db), 0, "rule %s: stored but not found", rule);
+    if (rc != SR_OK)
+        return rc;
+    *rulemap_at(st->rules, h, 1) = *id;
+    return SR_OK;
+}
+
+/* A mention's why, as the coder gives it (sr_out_event_why: role, words,
+ * offsets, rule and entry of each step), in the compact form of schema
+ * version 4 that query.c (why_expand) turns back into the same list:
+ *
+ *   [role, start, end]                the words of the document at start..end
+ *   [role, start, end, rule]          the same and a rule (id in rules)
+ *   [role, start, end, rule, 0]       an actor: its text is the rule's phrase,
+ *                                     start..end its words (none if end <= start)
+ *
+ * Stores older than version 4 get the coder's list itself. */
+static int put_why(sr_store *st, sr_buf *b, const sr_events *ev, const sr_event *e, sr_err *err)
+{
+    if (st->version < 4) {
+        sr_out_event_why(b, ev, e);
+        return SR_OK;
+    }
+    int64_t id;
+    int rc;
+    sr_buf_putc(b, '[');
+    for (int i = 0; i < e->nwhy; i++) {
+        const sr_why_tok *w = &e->why[i];
+        sr_buf_printf(b, "%s[\"%s\",%u,%u", i ? "," : "", w->role, w->start, w->end);
+        if (w->file) {
+            if ((rc = rule_id(st, ev, w->file, w->line, w->entry, NULL, &id, err)))
+                return rc;
+            sr_buf_printf(b, ",%lld", (long long)id);
+        }
+        sr_buf_putc(b, ']');
+    }
+    const sr_actor_ref *refs[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
+    static const char *const roles[2] = {"source", "target"};
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; refs[r] && k < 3 && refs[r]->entry[k]; k++) {
+            const sr_actor_entry *a = refs[r]->entry[k];
+            if ((rc = rule_id(st, ev, a->file, a->line, a->code, a->phrase, &id, err)))
+                return rc;
+            sr_buf_printf(b, "%s[\"%s\",%u,%u,%lld,0]", b->n > 1 ? "," : "", roles[r], refs[r]->start,
+                          refs[r]->end, (long long)id);
+        }
+    sr_buf_putc(b, ']');
+    return SR_OK;
+}
+
 /* Stores one sentence of the document, dated by the newest of its events
  * (fts_day, schema.c). */
 static int put_sentence(sr_store *st, const sr_doc *doc, const sr_events *ev, const sr_event *e,
@@ -1410,7 +1556,8 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         bind_str(s, k++, nz(e->date));
         bind_str(s, k++, e->date_precision);
         sr_buf_reset(&why);
-        sr_out_event_why(&why, ev, e);
+        if ((rc = put_why(st, &why, ev, e, err)))
+            goto out;
         sr_stmt_bind_ref(s, k++, why.p, why.n);
         if ((rc = run(s, err)))
             goto out;

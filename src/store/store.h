@@ -47,6 +47,8 @@ struct sr_store {
     struct sr_ccache *cache;
     /* count increments of the open batch, written as it commits (store.c) */
     struct sr_pending *pending;
+    /* ids of the rules of why lists this connection stored (store.c) */
+    struct sr_rulemap *rules;
 };
 
 #endif
