@@ -78,13 +78,19 @@ static int page_row(void *ud, const sr_event_row *row)
     return 0;
 }
 
+/* The filters and the limit, which the listing endpoints share. */
+static api_response *filters_and_limit(api_params *ps, sr_query *q, long max, long def,
+                                       long *limit)
+{
+    api_response *r = api_params_filters(ps, q);
+    return r ? r : api_param_long(ps, "limit", 1, max, def, limit);
+}
+
 static api_response *h_events(api_request *rq, api_params *ps)
 {
     sr_query q;
-    api_response *r = api_params_filters(ps, &q);
     long limit;
-    if (!r)
-        r = api_param_long(ps, "limit", 1, 1000, 100, &limit);
+    api_response *r = filters_and_limit(ps, &q, 1000, 100, &limit);
     if (r)
         return r;
     q.after = api_param(ps, "after");
@@ -283,10 +289,8 @@ static int stats_row(void *ud, const char *key, long count)
 static api_response *h_stats(api_request *rq, api_params *ps)
 {
     sr_query q;
-    api_response *r = api_params_filters(ps, &q);
     long limit;
-    if (!r)
-        r = api_param_long(ps, "limit", 1, 10000, 50, &limit);
+    api_response *r = filters_and_limit(ps, &q, 10000, 50, &limit);
     if (r)
         return r;
     const char *by = api_param(ps, "by");

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -171,21 +172,23 @@ api_response *api_param_long(api_params *ps, const char *key, long lo, long hi, 
 
 api_response *api_params_filters(api_params *ps, sr_query *q)
 {
+    /* the text filters, checked by the store (build_where) */
+    static const struct {
+        const char *name;
+        size_t off;
+    } TEXT[] = {
+        {"since", offsetof(sr_query, since)},        {"until", offsetof(sr_query, until)},
+        {"actor", offsetof(sr_query, actor)},        {"source", offsetof(sr_query, source_actor)},
+        {"target", offsetof(sr_query, target_actor)}, {"cameo", offsetof(sr_query, cameo)},
+        {"plover", offsetof(sr_query, plover)},      {"modality", offsetof(sr_query, modality)},
+        {"attributed", offsetof(sr_query, attributed)}, {"place", offsetof(sr_query, place)},
+        {"issue", offsetof(sr_query, issue)},        {"q", offsetof(sr_query, text)},
+        {"doc", offsetof(sr_query, doc)},
+    };
     memset(q, 0, sizeof *q);
     q->negated = -1;
-    q->since = api_param(ps, "since");
-    q->until = api_param(ps, "until");
-    q->actor = api_param(ps, "actor");
-    q->source_actor = api_param(ps, "source");
-    q->target_actor = api_param(ps, "target");
-    q->cameo = api_param(ps, "cameo");
-    q->plover = api_param(ps, "plover");
-    q->modality = api_param(ps, "modality");
-    q->attributed = api_param(ps, "attributed");
-    q->place = api_param(ps, "place");
-    q->issue = api_param(ps, "issue");
-    q->text = api_param(ps, "q");
-    q->doc = api_param(ps, "doc");
+    for (size_t i = 0; i < SR_ARRAY_LEN(TEXT); i++)
+        *(const char **)((char *)q + TEXT[i].off) = api_param(ps, TEXT[i].name);
     long quad;
     api_response *r = api_param_long(ps, "quad", 1, 4, 0, &quad);
     if (r)
