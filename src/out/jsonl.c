@@ -27,48 +27,115 @@ static const unsigned char SPECIAL[256] = {
 };
 #undef R16
 
+/* The escape of each ASCII byte that needs one, and its length: "\\n",
+ * "\\u001f", ... (0 for bytes copied as they are). */
+static const char ESC[128][6] = {
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+    "\\u0008", "\\t", "\\n", "\\u000b", "\\u000c", "\\r", "\\u000e", "\\u000f",
+    "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+    "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    [0x22] = "\\\"", [0x5C] = "\\\\",
+};
+static const unsigned char ESC_LEN[128] = {
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 6, 6, 2, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    [0x22] = 2, [0x5C] = 2,
+};
+
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Non-zero when one of the 8 bytes of w is special: >= 0x80, < 0x20, '"'
+ * or '\\' (the classic "has zero byte" / "has byte less than" tests, exact
+ * as a yes/no answer whatever the byte order). */
+static inline uint64_t special8(const char *s)
+{
+    uint64_t w, q, bs;
+    memcpy(&w, s, 8);
+    q = w ^ (ONES * '"');
+    bs = w ^ (ONES * '\\');
+    return (w | ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGH;
+}
+
+/* Length of the well-formed UTF-8 character at s[0..n) whose lead byte is
+ * >= 0x80, or 0: exactly the sequences sr_utf8_decode accepts (no
+ * overlongs, surrogates or code points past U+10FFFF; Unicode Table 3-7). */
+static inline size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0xC2)
+        return 0;
+    if (c < 0xE0)
+        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return s[1] >= lo && s[1] <= hi ? 3 : 0;
+    }
+    if (c > 0xF4 || n < 4 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+        return 0;
+    unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return s[1] >= lo && s[1] <= hi ? 4 : 0;
+}
+
+/* Writes the escaped contents of s[0..n) at d, which has room for 6 * n
+ * bytes (the longest escape, "\\u001f", is 6 bytes for 1); returns the end.
+ * Runs of plain bytes and valid UTF-8 are found 8 bytes at a time and
+ * copied with one memcpy each. */
+static char *escape_to(char *d, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, run = 0; /* s[run..i) is still to be copied */
+    while (i < n) {
+        while (i + 8 <= n && !special8(s + i))
+            i += 8;
+        while (i < n && !SPECIAL[u[i]])
+            i++;
+        if (i == n)
+            break;
+        unsigned ch = u[i];
+        if (ch >= 0x80) {
+            size_t k = utf8_len(u + i, n - i);
+            if (k) {
+                i += k;
+                continue;
+            }
+        }
+        memcpy(d, s + run, i - run);
+        d += i - run;
+        if (ch >= 0x80) {
+            memcpy(d, "\xEF\xBF\xBD", 3);
+            d += 3;
+        } else {
+            memcpy(d, ESC[ch], 6); /* room for 6 is reserved; only ESC_LEN count */
+            d += ESC_LEN[ch];
+        }
+        run = ++i;
+    }
+    memcpy(d, s + run, n - run);
+    return d + (n - run);
+}
+
+/* Room for `more` bytes at the end of b: where to write them. */
+static inline char *reserve(sr_buf *b, size_t more)
+{
+    if (b->n + more + 1 > b->cap)
+        sr_buf_grow(b, more);
+    return b->p + b->n;
+}
+
+/* Ends a write begun with reserve at d. */
+static inline void commit(sr_buf *b, char *d)
+{
+    b->n = (size_t)(d - b->p);
+    b->p[b->n] = 0;
+}
+
 /* The escaped contents of a JSON string, without the quotes. */
 static void put_escaped(sr_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t run = 0; /* bytes copied verbatim since the last escape */
-    for (size_t i = 0; i < n;) {
-        unsigned char ch = (unsigned char)s[i];
-        if (!SPECIAL[ch]) {
-            i++;
-            run++;
-            continue;
-        }
-        sr_buf_put(b, s + i - run, run);
-        run = 0;
-        if (ch >= 0x80) {
-            int32_t cp;
-            size_t k = sr_utf8_decode(s + i, n - i, &cp);
-            if (k) {
-                sr_buf_put(b, s + i, k);
-                i += k;
-            } else {
-                sr_buf_puts(b, "\xEF\xBF\xBD");
-                i++;
-            }
-            continue;
-        }
-        char esc[7] = {'\\', 0};
-        switch (ch) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\r': esc[1] = 'r'; break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-        }
-        sr_buf_puts(b, esc);
-        i++;
-    }
-    sr_buf_put(b, s + n - run, run);
+    commit(b, escape_to(reserve(b, 6 * n), s, n));
 }
 
 static void put_str(sr_buf *b, const char *s, size_t n)
