@@ -81,40 +81,49 @@ static inline size_t utf8_len(const unsigned char *s, size_t n)
 
 /* Writes the escaped contents of s[0..n) at d, which has room for 6 * n
  * bytes (the longest escape, "\\u001f", is 6 bytes for 1); returns the end.
- * Runs of plain bytes and valid UTF-8 are found 8 bytes at a time and
- * copied with one memcpy each. */
+ * Plain bytes are checked and copied 8 at a time; a word holding a special
+ * byte goes a byte (or a valid UTF-8 character) at a time. */
 static char *escape_to(char *d, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, run = 0; /* s[run..i) is still to be copied */
-    while (i < n) {
-        while (i + 8 <= n && !special8(s + i))
+    size_t i = 0, plain = 0; /* s[plain..i) was copied verbatim */
+    for (;;) {
+        while (i + 8 <= n && !special8(s + i)) {
+            memcpy(d, s + i, 8);
+            d += 8;
             i += 8;
-        while (i < n && !SPECIAL[u[i]])
-            i++;
+        }
         if (i == n)
-            break;
+            return d;
+        /* A short plain tail: its last 8 bytes again, over the copy. */
+        if (i + 8 > n && n >= 8 && n - 8 >= plain && !special8(s + n - 8)) {
+            memcpy(d - (i - (n - 8)), s + n - 8, 8);
+            return d + (n - i);
+        }
         unsigned ch = u[i];
-        if (ch >= 0x80) {
+        if (!SPECIAL[ch]) {
+            *d++ = (char)ch;
+            i++;
+        } else if (ch < 0x80) {
+            memcpy(d, ESC[ch], 6); /* room for 6 is reserved; ESC_LEN[ch] count */
+            d += ESC_LEN[ch];
+            plain = ++i;
+        } else {
             size_t k = utf8_len(u + i, n - i);
             if (k) {
+                if (n - i >= 4) /* 4 bytes fit: k >= 2 leaves 6k of room */
+                    memcpy(d, s + i, 4);
+                else
+                    memcpy(d, s + i, k);
+                d += k;
                 i += k;
-                continue;
+            } else {
+                memcpy(d, "\xEF\xBF\xBD", 3);
+                d += 3;
+                plain = ++i;
             }
         }
-        memcpy(d, s + run, i - run);
-        d += i - run;
-        if (ch >= 0x80) {
-            memcpy(d, "\xEF\xBF\xBD", 3);
-            d += 3;
-        } else {
-            memcpy(d, ESC[ch], 6); /* room for 6 is reserved; only ESC_LEN count */
-            d += ESC_LEN[ch];
-        }
-        run = ++i;
     }
-    memcpy(d, s + run, n - run);
-    return d + (n - run);
 }
 
 /* Room for `more` bytes at the end of b: where to write them. */
@@ -140,22 +149,42 @@ static void put_escaped(sr_buf *b, const char *s, size_t n)
 
 static void put_str(sr_buf *b, const char *s, size_t n)
 {
-    sr_buf_putc(b, '"');
-    put_escaped(b, s, n);
-    sr_buf_putc(b, '"');
+    char *d = reserve(b, 6 * n + 2);
+    *d++ = '"';
+    d = escape_to(d, s, n);
+    *d++ = '"';
+    commit(b, d);
 }
 
-/* Numbers without printf: formatting offsets and coordinates through
- * vfprintf cost more than escaping the sentence. */
+/* Writes v in decimal at d (room for 20 bytes); returns the end. Two
+ * digits a division: formatting offsets and coordinates through vfprintf
+ * cost more than escaping the sentence. */
+static char *u64_to(char *d, uint64_t v)
+{
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
+    size_t k = 1;
+    for (uint64_t p = 10; k < 20 && v >= p; p *= 10)
+        k++;
+    char *t = d + k;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        t -= 2;
+        memcpy(t, pairs + 2 * r, 2);
+    }
+    if (v >= 10)
+        memcpy(t - 2, pairs + 2 * v, 2);
+    else
+        t[-1] = (char)('0' + v);
+    return d + k;
+}
+
 static void put_u64(sr_buf *b, uint64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sr_buf_put(b, tmp + sizeof tmp - n, (size_t)n);
+    commit(b, u64_to(reserve(b, 20), v));
 }
 
 /* v with exactly `decimals` digits after the point, rounded half away
@@ -189,14 +218,17 @@ void sr_json_escape(sr_buf *b, const char *s, size_t n) { put_escaped(b, s, n); 
 void sr_out_u64(sr_buf *b, uint64_t v) { put_u64(b, v); }
 void sr_out_fixed(sr_buf *b, double v, int decimals) { put_fixed(b, v, decimals); }
 
-static void put_offsets(sr_buf *b, const char *key, uint32_t start, uint32_t end)
+/* ,"offset":[start,end] */
+static void put_offsets(sr_buf *b, uint32_t start, uint32_t end)
 {
-    sr_buf_puts(b, key);
-    sr_buf_putc(b, '[');
-    put_u64(b, start);
-    sr_buf_putc(b, ',');
-    put_u64(b, end);
-    sr_buf_putc(b, ']');
+    static const char key[] = ",\"offset\":[";
+    char *d = reserve(b, sizeof key + 2 * 10 + 2);
+    memcpy(d, key, sizeof key - 1);
+    d = u64_to(d + sizeof key - 1, start);
+    *d++ = ',';
+    d = u64_to(d, end);
+    *d++ = ']';
+    commit(b, d);
 }
 
 static void put_cstr(sr_buf *b, const char *s)
@@ -230,16 +262,18 @@ static void put_actor(sr_buf *b, const sr_events *ev, const sr_actor_ref *r)
 
 /* "dict/verbs/fight.txt" -> "verbs/fight.txt": paths relative to the
  * dictionary directory read better and do not leak the install prefix. */
-static void put_rule(sr_buf *b, const sr_events *ev, const char *file, long line)
+static void put_rule(sr_buf *b, const char *dir, size_t dirlen, const char *file, long line)
 {
-    size_t n = strlen(ev->dict->dir);
-    if (!strncmp(file, ev->dict->dir, n) && file[n] == '/')
-        file += n + 1;
-    sr_buf_putc(b, '"');
-    put_escaped(b, file, strlen(file)); /* --dict may name any directory */
-    sr_buf_putc(b, ':');
-    put_u64(b, (uint64_t)line);
-    sr_buf_putc(b, '"');
+    if (!strncmp(file, dir, dirlen) && file[dirlen] == '/')
+        file += dirlen + 1;
+    size_t n = strlen(file);
+    char *d = reserve(b, 6 * n + 24);
+    *d++ = '"';
+    d = escape_to(d, file, n); /* --dict may name any directory */
+    *d++ = ':';
+    d = u64_to(d, (uint64_t)line);
+    *d++ = '"';
+    commit(b, d);
 }
 
 static void put_place(sr_buf *b, const sr_place *p)
@@ -269,7 +303,7 @@ static void put_place(sr_buf *b, const sr_place *p)
 /* The why array of one event: the verb pattern, negation, modality and
  * attribution words, and each actor dictionary line used. The store keeps
  * this array with every mention (src/store/store.c). */
-void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
+static void put_why(sr_buf *b, const sr_events *ev, const sr_event *e, size_t dirlen)
 {
     sr_buf_putc(b, '[');
     int first = 1;
@@ -280,10 +314,10 @@ void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
         put_cstr(b, w->role);
         sr_buf_puts(b, ",\"text\":");
         put_span(b, ev, w->start, w->end);
-        put_offsets(b, ",\"offset\":", w->start, w->end);
+        put_offsets(b, w->start, w->end);
         if (w->file) {
             sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev, w->file, w->line);
+            put_rule(b, ev->dict->dir, dirlen, w->file, w->line);
             sr_buf_puts(b, ",\"entry\":");
             put_cstr(b, w->entry);
         }
@@ -301,9 +335,9 @@ void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
             put_cstr(b, a->phrase);
             /* where the actor stands in the text, for highlighting */
             if (refs[r]->end > refs[r]->start)
-                put_offsets(b, ",\"offset\":", refs[r]->start, refs[r]->end);
+                put_offsets(b, refs[r]->start, refs[r]->end);
             sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev, a->file, a->line);
+            put_rule(b, ev->dict->dir, dirlen, a->file, a->line);
             sr_buf_puts(b, ",\"entry\":");
             put_cstr(b, a->code);
             sr_buf_putc(b, '}');
@@ -312,15 +346,45 @@ void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
     sr_buf_putc(b, ']');
 }
 
-static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
+void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
+{
+    put_why(b, ev, e, strlen(ev->dict->dir));
+}
+
+/* What the events of one document share: the dictionary directory's
+ * length, and the line's start up to "source" for the last sentence
+ * written (a sentence with several events repeats it). */
+typedef struct writer {
+    size_t dirlen;
+    sr_buf head;            /* {"doc":...,"sentence":...,"offset":[...],"source": */
+    size_t doc_n;           /* head's bytes up to and including "sentence": */
+    uint32_t sstart, send;  /* the sentence in head, when head.n > doc_n */
+} writer;
+
+static void put_head(sr_buf *b, writer *w, const sr_events *ev, const sr_event *e)
+{
+    sr_buf *h = &w->head;
+    if (!h->p) {
+        sr_buf_puts(h, "{\"doc\":");
+        put_cstr(h, ev->doc_id);
+        sr_buf_puts(h, ",\"sentence\":");
+        w->doc_n = h->n;
+    }
+    if (h->n == w->doc_n || w->sstart != e->sstart || w->send != e->send) {
+        h->n = w->doc_n;
+        put_span(h, ev, e->sstart, e->send);
+        put_offsets(h, e->sstart, e->send);
+        sr_buf_puts(h, ",\"source\":");
+        w->sstart = e->sstart;
+        w->send = e->send;
+    }
+    sr_buf_put(b, h->p, h->n);
+}
+
+static void put_event(sr_buf *b, writer *w, const sr_events *ev, const sr_event *e)
 {
     const sr_cameo *cm = e->cameo;
-    sr_buf_puts(b, "{\"doc\":");
-    put_cstr(b, ev->doc_id);
-    sr_buf_puts(b, ",\"sentence\":");
-    put_span(b, ev, e->sstart, e->send);
-    put_offsets(b, ",\"offset\":", e->sstart, e->send);
-    sr_buf_puts(b, ",\"source\":");
+    put_head(b, w, ev, e);
     put_actor(b, ev, &e->src);
     sr_buf_puts(b, ",\"target\":");
     if (e->has_tgt)
@@ -379,7 +443,7 @@ static void put_event(sr_buf *b, const sr_events *ev, const sr_event *e)
     put_cstr(b, ev->docdate_source);
 
     sr_buf_puts(b, ",\"why\":");
-    sr_out_event_why(b, ev, e);
+    put_why(b, ev, e, w->dirlen);
     sr_buf_puts(b, "}\n");
 }
 
@@ -387,8 +451,12 @@ int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len, sr_err *err
 {
     (void)err;
     sr_buf b = {0};
+    writer w = {0};
+    w.dirlen = strlen(ev->dict->dir);
+    sr_buf_grow(&b, ev->n * 1536); /* a line is about 1.2 KB: grow rarely */
     for (size_t i = 0; i < ev->n; i++)
-        put_event(&b, ev, &ev->ev[i]);
+        put_event(&b, &w, ev, &ev->ev[i]);
+    sr_buf_free(&w.head);
     *buf = sr_buf_take(&b, len);
     return SR_OK;
 }
