@@ -453,7 +453,7 @@ int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len, sr_err *err
     sr_buf b = {0};
     writer w = {0};
     w.dirlen = strlen(ev->dict->dir);
-    sr_buf_grow(&b, ev->n * 1536); /* a line is about 1.2 KB: grow rarely */
+    commit(&b, reserve(&b, ev->n * 1536)); /* a line is about 1.2 KB: grow rarely */
     for (size_t i = 0; i < ev->n; i++)
         put_event(&b, &w, ev, &ev->ev[i]);
     sr_buf_free(&w.head);
