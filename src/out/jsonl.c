@@ -57,6 +57,17 @@ static inline uint64_t special8(const char *s)
     return (w | ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGH;
 }
 
+/* The same test for 4 bytes: strings shorter than a word. */
+static inline uint32_t special4(const char *s)
+{
+    uint32_t w, q, bs;
+    memcpy(&w, s, 4);
+    q = w ^ ((uint32_t)ONES * '"');
+    bs = w ^ ((uint32_t)ONES * '\\');
+    return (w | ((w - (uint32_t)ONES * 0x20) & ~w) | ((q - (uint32_t)ONES) & ~q) |
+            ((bs - (uint32_t)ONES) & ~bs)) & (uint32_t)HIGH;
+}
+
 /* Length of the well-formed UTF-8 character at s[0..n) whose lead byte is
  * >= 0x80, or 0: exactly the sequences sr_utf8_decode accepts (no
  * overlongs, surrogates or code points past U+10FFFF; Unicode Table 3-7). */
@@ -87,6 +98,12 @@ static char *escape_to(char *d, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, plain = 0; /* s[plain..i) was copied verbatim */
+    /* 4 to 7 plain bytes (codes, roles, names): two overlapping words */
+    if (n >= 4 && n < 8 && !special4(s) && !special4(s + n - 4)) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+        return d + n;
+    }
     for (;;) {
         while (i + 8 <= n && !special8(s + i)) {
             memcpy(d, s + i, 8);
@@ -165,9 +182,10 @@ static char *u64_to(char *d, uint64_t v)
                                    "25262728293031323334353637383940414243444546474849"
                                    "50515253545556575859606162636465666768697071727374"
                                    "75767778798081828384858687888990919293949596979899";
-    size_t k = 1;
-    for (uint64_t p = 10; k < 20 && v >= p; p *= 10)
-        k++;
+    size_t k = 1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000);
+    if (v >= 100000)
+        for (uint64_t p = 100000; k < 20 && v >= p; p *= 10)
+            k++;
     char *t = d + k;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
