@@ -152,7 +152,7 @@ static inline char *reserve(sr_buf *b, size_t more)
 }
 
 /* Ends a write begun with reserve at d. */
-static inline void commit(sr_buf *b, char *d)
+static inline void commit(sr_buf *b, const char *d)
 {
     b->n = (size_t)(d - b->p);
     b->p[b->n] = 0;

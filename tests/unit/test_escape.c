@@ -36,7 +36,6 @@ static void ref_escape(sr_buf *b, const char *s, size_t n)
             }
             continue;
         }
-        char esc[7] = {0};
         switch (ch) {
         case '"': sr_buf_puts(b, "\\\""); break;
         case '\\': sr_buf_puts(b, "\\\\"); break;
@@ -45,6 +44,7 @@ static void ref_escape(sr_buf *b, const char *s, size_t n)
         case '\r': sr_buf_puts(b, "\\r"); break;
         default:
             if (ch < 0x20) {
+                char esc[7] = {0};
                 memcpy(esc, "\\u00", 4);
                 esc[4] = hex[ch >> 4];
                 esc[5] = hex[ch & 15];
