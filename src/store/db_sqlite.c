@@ -80,6 +80,7 @@ static int sq_trace(unsigned type, void *ud, void *p, void *x)
 typedef struct {
     struct sr_stmt base;
     sqlite3_stmt *h;
+    int used; /* bound or stepped since the last reset */
 } sq_stmt;
 
 #define SQ(db) ((sq_db *)(db))
@@ -140,6 +141,10 @@ static int ckpt_start(sq_db *db)
     sq_ckpt *ck = &db->ck;
     int rc = sqlite3_open_v2(db->base.name, &ck->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                              NULL);
+    /* a connection uses the log only once it has read the database: until
+     * then a checkpoint does nothing (and says so only by a log of -1) */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(ck->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(ck->h, 1000);
         pthread_mutex_init(&ck->mu, NULL);
@@ -274,6 +279,7 @@ static int sq_prepare(sr_db *db, const char *sql, sr_stmt **out, sr_err *err)
 
 static void sq_bind_textn(sr_stmt *st, int i, const char *s, size_t n)
 {
+    SQS(st)->used = 1;
     if (s)
         sqlite3_bind_text(SQS(st)->h, i, s, (int)n, SQLITE_TRANSIENT);
     else
@@ -281,17 +287,31 @@ static void sq_bind_textn(sr_stmt *st, int i, const char *s, size_t n)
 }
 static void sq_bind_ref(sr_stmt *st, int i, const char *s, size_t n)
 {
+    SQS(st)->used = 1;
     if (s)
         sqlite3_bind_text(SQS(st)->h, i, s, (int)n, SQLITE_STATIC);
     else
         sqlite3_bind_null(SQS(st)->h, i);
 }
-static void sq_bind_int(sr_stmt *st, int i, int64_t v) { sqlite3_bind_int64(SQS(st)->h, i, v); }
-static void sq_bind_double(sr_stmt *st, int i, double v) { sqlite3_bind_double(SQS(st)->h, i, v); }
-static void sq_bind_null(sr_stmt *st, int i) { sqlite3_bind_null(SQS(st)->h, i); }
+static void sq_bind_int(sr_stmt *st, int i, int64_t v)
+{
+    SQS(st)->used = 1;
+    sqlite3_bind_int64(SQS(st)->h, i, v);
+}
+static void sq_bind_double(sr_stmt *st, int i, double v)
+{
+    SQS(st)->used = 1;
+    sqlite3_bind_double(SQS(st)->h, i, v);
+}
+static void sq_bind_null(sr_stmt *st, int i)
+{
+    SQS(st)->used = 1;
+    sqlite3_bind_null(SQS(st)->h, i);
+}
 
 static int sq_step(sr_stmt *st, sr_err *err)
 {
+    SQS(st)->used = 1;
     int rc = sqlite3_step(SQS(st)->h);
     if (rc == SQLITE_ROW)
         return SR_OK;
@@ -300,10 +320,15 @@ static int sq_step(sr_stmt *st, sr_err *err)
     return sq_fail(st->db, rc, err);
 }
 
+/* Statements are reset after each use and again before the next (the
+ * callers do both); the second costs nothing. */
 static void sq_reset(sr_stmt *st)
 {
+    if (!SQS(st)->used)
+        return;
     sqlite3_reset(SQS(st)->h);
     sqlite3_clear_bindings(SQS(st)->h);
+    SQS(st)->used = 0;
 }
 
 static void sq_free_stmt(sr_stmt *st)

@@ -343,8 +343,10 @@ static void pending_add(sr_pending *q, const evref *r, int64_t m, int64_t a, int
 static int flush_counts(sr_store *st, sr_err *err);
 
 /* The ids of rules (schema.c) this connection has stored or looked up, by
- * a hash of the rule, entry and text. Emptied when a batch rolls back: its
- * rules are gone with it. */
+ * a hash of where the dictionary keeps them (file, line, entry, phrase:
+ * strings the dictionary owns), so that the six or so steps of a mention's
+ * why cost a probe each. Emptied when a batch rolls back (its rules are
+ * gone with it) and when another dictionary comes. */
 typedef struct {
     uint64_t h; /* 0: empty */
     int64_t id;
@@ -352,7 +354,8 @@ typedef struct {
 
 typedef struct sr_rulemap {
     ruleslot *slot;
-    size_t n, cap; /* cap a power of 2 */
+    size_t n, cap;       /* cap a power of 2 */
+    const void *dict;    /* the dictionary of the pointers hashed */
 } sr_rulemap;
 
 static int64_t *rulemap_at(sr_rulemap *m, uint64_t h, int add)
@@ -1276,6 +1279,17 @@ static int join_event(sr_store *st, const evref *r, const char *skey, evlist *mi
 static int rule_id(sr_store *st, const sr_events *ev, const char *file, long line, const char *entry,
                    const char *text, int64_t *id, sr_err *err)
 {
+    if (st->rules->dict != ev->dict) {
+        rulemap_clear(st->rules);
+        st->rules->dict = ev->dict;
+    }
+    const void *key[4] = {file, (const void *)(intptr_t)line, entry, text};
+    uint64_t h = sr_hash64(SR_HASH64_INIT, (const char *)key, sizeof key);
+    int64_t *slot = rulemap_at(st->rules, h, 0);
+    if (slot) {
+        *id = *slot;
+        return SR_OK;
+    }
     size_t n = strlen(ev->dict->dir);
     if (!strncmp(file, ev->dict->dir, n) && file[n] == '/')
         file += n + 1;
@@ -1283,12 +1297,6 @@ static int rule_id(sr_store *st, const sr_events *ev, const char *file, long lin
     snprintf(rule, sizeof rule, "%s:%ld", file, line);
     entry = entry ? entry : "";
     text = text ? text : "";
-    uint64_t h = fnv64s(fnv64s(fnv64s(SR_HASH64_INIT, rule), entry), text);
-    int64_t *slot = rulemap_at(st->rules, h, 0);
-    if (slot) {
-        *id = *slot;
-        return SR_OK;
-    }
     sr_stmt *s;
     int rc = stmt(st, Q_INS_RULE, &s, err);
     if (rc)
@@ -1323,6 +1331,29 @@ static int rule_id(sr_store *st, const sr_events *ev, const char *file, long lin
  *                                     start..end its words (none if end <= start)
  *
  * Stores older than version 4 get the coder's list itself. */
+/* Appends ",n" (a why list is written for every mention: no printf). */
+static void put_num(sr_buf *b, uint64_t v)
+{
+    char d[24];
+    int i = (int)sizeof d;
+    d[--i] = 0;
+    do
+        d[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 1);
+    d[--i] = ',';
+    sr_buf_puts(b, d + i);
+}
+
+/* Appends [" role ", start, end (the role is one of the coder's words). */
+static void put_step(sr_buf *b, const char *role, uint32_t start, uint32_t end)
+{
+    sr_buf_puts(b, b->n > 1 ? ",[\"" : "[\"");
+    sr_buf_puts(b, role);
+    sr_buf_putc(b, '"');
+    put_num(b, start);
+    put_num(b, end);
+}
+
 static int put_why(sr_store *st, sr_buf *b, const sr_events *ev, const sr_event *e, sr_err *err)
 {
     if (st->version < 4) {
@@ -1334,11 +1365,11 @@ static int put_why(sr_store *st, sr_buf *b, const sr_events *ev, const sr_event 
     sr_buf_putc(b, '[');
     for (int i = 0; i < e->nwhy; i++) {
         const sr_why_tok *w = &e->why[i];
-        sr_buf_printf(b, "%s[\"%s\",%u,%u", i ? "," : "", w->role, w->start, w->end);
+        put_step(b, w->role, w->start, w->end);
         if (w->file) {
             if ((rc = rule_id(st, ev, w->file, w->line, w->entry, NULL, &id, err)))
                 return rc;
-            sr_buf_printf(b, ",%lld", (long long)id);
+            put_num(b, (uint64_t)id);
         }
         sr_buf_putc(b, ']');
     }
@@ -1349,8 +1380,9 @@ static int put_why(sr_store *st, sr_buf *b, const sr_events *ev, const sr_event 
             const sr_actor_entry *a = refs[r]->entry[k];
             if ((rc = rule_id(st, ev, a->file, a->line, a->code, a->phrase, &id, err)))
                 return rc;
-            sr_buf_printf(b, "%s[\"%s\",%u,%u,%lld,0]", b->n > 1 ? "," : "", roles[r], refs[r]->start,
-                          refs[r]->end, (long long)id);
+            put_step(b, roles[r], refs[r]->start, refs[r]->end);
+            put_num(b, (uint64_t)id);
+            sr_buf_puts(b, ",0]");
         }
     sr_buf_putc(b, ']');
     return SR_OK;
