@@ -80,6 +80,7 @@ static int sq_trace(unsigned type, void *ud, void *p, void *x)
 typedef struct {
     struct sr_stmt base;
     sqlite3_stmt *h;
+    /* cppcheck-suppress unusedStructMember ; used through SQS() */
     int used; /* bound or stepped since the last reset */
 } sq_stmt;
 
