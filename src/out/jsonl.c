@@ -94,16 +94,10 @@ static inline size_t utf8_len(const unsigned char *s, size_t n)
  * bytes (the longest escape, "\\u001f", is 6 bytes for 1); returns the end.
  * Plain bytes are checked and copied 8 at a time; a word holding a special
  * byte goes a byte (or a valid UTF-8 character) at a time. */
-static char *escape_to(char *d, const char *s, size_t n)
+static char *escape_long(char *d, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, plain = 0; /* s[plain..i) was copied verbatim */
-    /* 4 to 7 plain bytes (codes, roles, names): two overlapping words */
-    if (n >= 4 && n < 8 && !special4(s) && !special4(s + n - 4)) {
-        memcpy(d, s, 4);
-        memcpy(d + n - 4, s + n - 4, 4);
-        return d + n;
-    }
     for (;;) {
         while (i + 8 <= n && !special8(s + i)) {
             memcpy(d, s + i, 8);
@@ -141,6 +135,33 @@ static char *escape_to(char *d, const char *s, size_t n)
             }
         }
     }
+}
+
+/* escape_long, with plain strings of fewer than 8 bytes (codes, roles,
+ * names) done inline: 1-3 bytes one by one, 4-7 as two overlapping words. */
+static inline char *escape_to(char *d, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 8)
+        return escape_long(d, s, n);
+    if (n >= 4) {
+        if (!special4(s) && !special4(s + n - 4)) {
+            memcpy(d, s, 4);
+            memcpy(d + n - 4, s + n - 4, 4);
+            return d + n;
+        }
+    } else if (n) {
+        unsigned a = u[0], m = u[n >> 1], z = u[n - 1]; /* every byte of 1-3 */
+        if (!(SPECIAL[a] | SPECIAL[m] | SPECIAL[z])) {
+            d[0] = (char)a;
+            d[n >> 1] = (char)m;
+            d[n - 1] = (char)z;
+            return d + n;
+        }
+    } else {
+        return d;
+    }
+    return escape_long(d, s, n);
 }
 
 /* Room for `more` bytes at the end of b: where to write them. */
