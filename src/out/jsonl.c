@@ -299,18 +299,46 @@ static void put_actor(sr_buf *b, const sr_events *ev, const sr_actor_ref *r)
     sr_buf_putc(b, '}');
 }
 
+/* What the events of one document share: the dictionary directory's
+ * length; the line's start up to "source" for the last sentence written (a
+ * sentence with several events repeats it); each rule file's name, quoted
+ * and escaped, by the file's pointer (a dictionary's lines share it). */
+typedef struct writer {
+    size_t dirlen;
+    sr_buf head;            /* {"doc":...,"sentence":...,"offset":[...],"source": */
+    size_t doc_n;           /* head's bytes up to and including "sentence": */
+    uint32_t sstart, send;  /* the sentence in head, when head.n > doc_n */
+    struct {
+        const char *file;   /* the dictionary's pointer, NULL if the slot is free */
+        size_t off, len;    /* "name: in rules */
+    } rule[32];
+    sr_buf rules;
+} writer;
+
 /* "dict/verbs/fight.txt" -> "verbs/fight.txt": paths relative to the
  * dictionary directory read better and do not leak the install prefix. */
-static void put_rule(sr_buf *b, const char *dir, size_t dirlen, const char *file, long line)
+static void put_rule(sr_buf *b, writer *wr, const char *dir, const char *file, long line)
 {
-    if (!strncmp(file, dir, dirlen) && file[dirlen] == '/')
-        file += dirlen + 1;
-    size_t n = strlen(file);
-    char *d = reserve(b, 6 * n + 24);
-    *d++ = '"';
-    d = escape_to(d, file, n); /* --dict may name any directory */
-    *d++ = ':';
-    d = u64_to(d, (uint64_t)line);
+    size_t h = ((uintptr_t)file >> 4) % 32;
+    if (wr->rule[h].file != file) {
+        const char *name = file;
+        if (!strncmp(name, dir, wr->dirlen) && name[wr->dirlen] == '/')
+            name += wr->dirlen + 1;
+        size_t n = strlen(name);
+        sr_buf *r = &wr->rules;
+        char *d = reserve(r, 6 * n + 2);
+        wr->rule[h].file = file;
+        wr->rule[h].off = r->n;
+        *d++ = '"';
+        d = escape_to(d, name, n); /* --dict may name any directory */
+        *d++ = ':';
+        commit(r, d);
+        wr->rule[h].len = r->n - wr->rule[h].off;
+    }
+    size_t n = wr->rule[h].len;
+    char *d = reserve(b, n + 21);
+    memcpy(d, wr->rules.p + wr->rule[h].off, n);
+    d = u64_to(d + n, (uint64_t)line);
     *d++ = '"';
     commit(b, d);
 }
@@ -342,7 +370,7 @@ static void put_place(sr_buf *b, const sr_place *p)
 /* The why array of one event: the verb pattern, negation, modality and
  * attribution words, and each actor dictionary line used. The store keeps
  * this array with every mention (src/store/store.c). */
-static void put_why(sr_buf *b, const sr_events *ev, const sr_event *e, size_t dirlen)
+static void put_why(sr_buf *b, writer *wr, const sr_events *ev, const sr_event *e)
 {
     sr_buf_putc(b, '[');
     int first = 1;
@@ -356,7 +384,7 @@ static void put_why(sr_buf *b, const sr_events *ev, const sr_event *e, size_t di
         put_offsets(b, w->start, w->end);
         if (w->file) {
             sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev->dict->dir, dirlen, w->file, w->line);
+            put_rule(b, wr, ev->dict->dir, w->file, w->line);
             sr_buf_puts(b, ",\"entry\":");
             put_cstr(b, w->entry);
         }
@@ -376,7 +404,7 @@ static void put_why(sr_buf *b, const sr_events *ev, const sr_event *e, size_t di
             if (refs[r]->end > refs[r]->start)
                 put_offsets(b, refs[r]->start, refs[r]->end);
             sr_buf_puts(b, ",\"rule\":");
-            put_rule(b, ev->dict->dir, dirlen, a->file, a->line);
+            put_rule(b, wr, ev->dict->dir, a->file, a->line);
             sr_buf_puts(b, ",\"entry\":");
             put_cstr(b, a->code);
             sr_buf_putc(b, '}');
@@ -387,18 +415,11 @@ static void put_why(sr_buf *b, const sr_events *ev, const sr_event *e, size_t di
 
 void sr_out_event_why(sr_buf *b, const sr_events *ev, const sr_event *e)
 {
-    put_why(b, ev, e, strlen(ev->dict->dir));
+    writer wr = {0};
+    wr.dirlen = strlen(ev->dict->dir);
+    put_why(b, &wr, ev, e);
+    sr_buf_free(&wr.rules);
 }
-
-/* What the events of one document share: the dictionary directory's
- * length, and the line's start up to "source" for the last sentence
- * written (a sentence with several events repeats it). */
-typedef struct writer {
-    size_t dirlen;
-    sr_buf head;            /* {"doc":...,"sentence":...,"offset":[...],"source": */
-    size_t doc_n;           /* head's bytes up to and including "sentence": */
-    uint32_t sstart, send;  /* the sentence in head, when head.n > doc_n */
-} writer;
 
 static void put_head(sr_buf *b, writer *w, const sr_events *ev, const sr_event *e)
 {
@@ -482,7 +503,7 @@ static void put_event(sr_buf *b, writer *w, const sr_events *ev, const sr_event 
     put_cstr(b, ev->docdate_source);
 
     sr_buf_puts(b, ",\"why\":");
-    put_why(b, ev, e, w->dirlen);
+    put_why(b, w, ev, e);
     sr_buf_puts(b, "}\n");
 }
 
@@ -496,6 +517,7 @@ int sr_events_to_jsonl(const sr_events *ev, char **buf, size_t *len, sr_err *err
     for (size_t i = 0; i < ev->n; i++)
         put_event(&b, &w, ev, &ev->ev[i]);
     sr_buf_free(&w.head);
+    sr_buf_free(&w.rules);
     *buf = sr_buf_take(&b, len);
     return SR_OK;
 }
