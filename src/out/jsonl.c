@@ -6,7 +6,11 @@
  * instructions). Article text is untrusted, so every string goes through
  * put_str, which escapes quotes, backslashes and every control character
  * and only ever copies valid UTF-8 (the document text is already repaired;
- * anything else becomes U+FFFD). Tests parse every line back with jansson. */
+ * anything else becomes U+FFFD), eight bytes at a time where they are
+ * plain (tests/unit/test_escape.c and fuzz/fuzz_escape.c hold it to a
+ * byte-at-a-time reference). What the events of a document repeat (the
+ * sentence, rule file names) is escaped once per document. Tests parse
+ * every line back with jansson. */
 #include "../code/code.h"
 #include "out.h"
 
