@@ -8,9 +8,9 @@
  * and only ever copies valid UTF-8 (the document text is already repaired;
  * anything else becomes U+FFFD), eight bytes at a time where they are
  * plain (tests/unit/test_escape.c and fuzz/fuzz_escape.c hold it to a
- * byte-at-a-time reference). What the events of a document repeat (the
- * sentence, rule file names) is escaped once per document. Tests parse
- * every line back with jansson. */
+ * byte-at-a-time reference). What events repeat is escaped once: a
+ * sentence for all its events, a rule file's name per document. Tests
+ * parse every line back with jansson. */
 #include "../code/code.h"
 #include "out.h"
 
