@@ -3,10 +3,11 @@
  *   store_bench --db TARGET [--dict DIR] [--batch N] [--chunk N] [-j N]
  *               [--total DOCS] FILE.jsonl
  *
- * Reads the feed in chunks of --chunk documents (default 2000). Each chunk
- * is first coded on -j threads (untimed: this is the work of `sitrep code`),
- * then stored with sr_store_put, --batch documents per transaction (default
- * 500, as `sitrep ingest`), and only that part is timed: begin, put, commit.
+ * Reads the feed in chunks of --chunk documents (default: one batch). Each
+ * chunk is first coded on -j threads (untimed: this is the work of `sitrep
+ * code`), then stored with sr_store_put, --batch documents per transaction
+ * (default 5000, as `sitrep ingest`), and only that part is timed: begin,
+ * put, commit.
  * So the figures are the store's own cost, the same calls `sitrep ingest`
  * makes, without the coding. A chunk is a whole number of batches, so the
  * transactions are those of ingest.
@@ -83,7 +84,7 @@ static void die(const char *what, const sr_err *err)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *dictdir = "dict", *file = NULL;
-    long batch = 500, chunk = 2000, jobs = 2, total = 0;
+    long batch = 5000, chunk = 0, jobs = 2, total = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -107,6 +108,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (chunk == 0)
+        chunk = batch;
     if (!db || !file || batch < 1 || chunk < 1 || jobs < 1) {
         fprintf(stderr, "store_bench: --db TARGET and a FILE are needed\n");
         return 2;

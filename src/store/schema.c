@@ -206,6 +206,7 @@ static const char V4_SQLITE[] =
     "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences',"
     " content_rowid='fts_key', columnsize=0,"
     " tokenize='porter unicode61 remove_diacritics 2');"
+    "INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('hashsize', 16777216);"
     "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild');"
     "UPDATE sitrep_meta SET value = CAST((SELECT COALESCE(max(id), 0) FROM sentences) AS TEXT)"
     " WHERE key = 'fts_rowid';"
