@@ -6,7 +6,8 @@
  * Reads the feed in chunks of --chunk documents (default: one batch). Each
  * chunk is first coded on -j threads (untimed: this is the work of `sitrep
  * code`), then stored with sr_store_put, --batch documents per transaction
- * (default 5000, as `sitrep ingest`), and only that part is timed: begin,
+ * (default 5000, 500 on PostgreSQL, as `sitrep ingest`), and only that
+ * part is timed: begin,
  * put, commit.
  * So the figures are the store's own cost, the same calls `sitrep ingest`
  * makes, without the coding. A chunk is a whole number of batches, so the
@@ -84,7 +85,7 @@ static void die(const char *what, const sr_err *err)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *dictdir = "dict", *file = NULL;
-    long batch = 5000, chunk = 0, jobs = 2, total = 0;
+    long batch = 0, chunk = 0, jobs = 2, total = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -108,6 +109,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (batch == 0) /* as `sitrep ingest` */
+        batch = db && !strncmp(db, "postgres", 8) ? 500 : 5000;
     if (chunk == 0)
         chunk = batch;
     if (!db || !file || batch < 1 || chunk < 1 || jobs < 1) {

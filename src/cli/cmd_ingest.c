@@ -22,7 +22,8 @@ static const char INGEST_HELP[] =
     "  --db TARGET       SQLite file or postgresql:// URL (default: $SITREP_DB\n"
     "                    or ./sitrep.db)\n"
     "  --queue           only queue the documents for `sitrep worker`\n"
-    "  --batch N         documents per transaction (default 5000)\n"
+    "  --batch N         documents per transaction (default 5000; 500 on\n"
+    "                    PostgreSQL)\n"
     "  --published DATE  date (YYYY-MM-DD) for documents that carry none\n"
     "  -j, --jobs N      coding threads (default: all cores)\n"
     "  --dict DIR, --gazetteer FILE, --speculation   as for `sitrep code`\n"
@@ -116,11 +117,14 @@ int cmd_ingest(int argc, char **argv)
     cli_read_opts o;
     cli_read_opts_init(&o, argc);
     const char *db = NULL;
-    /* 5000 documents a transaction: each commit rewrites the index pages
-     * its batch touched, so bigger batches write less per document (500
-     * ingested 1.6 times slower; docs/STORE.md). A killed run redoes at
-     * most one batch. */
-    ingest_ctx c = {.batch = 5000};
+    /* The default batch (0 until the store is open): 5000 documents a
+     * transaction on SQLite, where each commit rewrites the index pages its
+     * batch touched, so bigger batches write less per document (500 ingested
+     * 1.6 times slower; docs/STORE.md); 500 on PostgreSQL, where a
+     * transaction holds a lock per cluster key it looked up and the
+     * server's lock table has room for a few thousand. A killed run redoes
+     * at most one batch. */
+    ingest_ctx c = {.batch = 0};
     int rc = EXIT_OK;
     for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         const char *v, *a = argv[i];
@@ -155,6 +159,8 @@ int cmd_ingest(int argc, char **argv)
         cli_read_opts_free(&o);
         return rc;
     }
+    if (!c.batch)
+        c.batch = strcmp(sr_store_backend(c.st), "postgresql") ? 5000 : 500;
     sr_err err = {0};
     cli_pipeline p = {.dict = dict, .flags = o.flags, .published = o.published, .jobs = o.jobs,
                       .quiet = o.quiet, .no_code = c.queue, .verb = c.queue ? "queued" : "stored",
