@@ -7,11 +7,10 @@
  * chunk is first coded on -j threads (untimed: this is the work of `sitrep
  * code`), then stored with sr_store_put, --batch documents per transaction
  * (default 5000, 500 on PostgreSQL, as `sitrep ingest`), and only that
- * part is timed: begin,
- * put, commit.
- * So the figures are the store's own cost, the same calls `sitrep ingest`
- * makes, without the coding. A chunk is a whole number of batches, so the
- * transactions are those of ingest.
+ * part is timed: begin, put, commit, and the final close (the last
+ * checkpoint). So the figures are the store's own cost, the same calls
+ * `sitrep ingest` makes, without the coding. A chunk is a whole number of
+ * batches, so the transactions are those of ingest.
  *
  * Prints progress on stderr (with --total, the share done) and, at the end,
  * key=value lines on stdout:
