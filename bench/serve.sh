@@ -56,9 +56,13 @@ bin=$build/sitrep
 [ -x "$bin" ] || { echo "serve.sh: $bin not built" >&2; exit 2; }
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 tmp=$(mktemp -d)
-pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    # servers write their pid files: start_server runs in a $(...) subshell,
+    # so the parent cannot keep their pids in a variable
+    for f in "$tmp"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    sleep 0.5
     [ -n "${SR_BENCH_KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -85,7 +89,7 @@ until=$(python3 -c "import calendar,sys; y,m=map(int,'$month'.split('-')); print
 start_server() { # PORTFILE EXTRA...
     local out=$1; shift
     "$bin" serve --db "$db" --listen 127.0.0.1:0 -q "$@" >"$out" 2>"$out.err" &
-    pids+=($!)
+    echo $! >"$out.pid"
     for _ in $(seq 1 100); do
         grep -q 'http://' "$out" 2>/dev/null && break
         sleep 0.1
