@@ -475,17 +475,21 @@ static const char *const SQL[Q_COUNT] = {
                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text, fts_day)"
                    " VALUES (?,?,?,?,?,?)",
+    /* (key, date) between (key, lo) and (key, hi): the same rows as
+     * key = ? AND date BETWEEN lo AND hi, in a form only events_cluster
+     * serves; PostgreSQL chose events_date for the other and read a week
+     * of events for each mention */
     [Q_FIND_EVENT] = "SELECT id, event_id, date, date_precision FROM events"
-                     " WHERE cluster_key = ? AND date >= ? AND date <= ? ORDER BY event_id",
+                     " WHERE (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
     [Q_FIND_EVENT_NULL] = "SELECT id, event_id, date, date_precision FROM events"
-                          " WHERE cluster_key = ? AND date IS NULL ORDER BY event_id",
+                          " WHERE cluster_key = ? AND date IS NULL",
     [Q_FIND_TOPIC] = "SELECT id, event_id, date, date_precision,"
                      " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
-                     " WHERE topic_key = ? AND date >= ? AND date <= ?"
-                     " ORDER BY event_id LIMIT 500",
+                     " WHERE topic_key = ? AND (topic_key, date) >= (?, ?)"
+                     " AND (topic_key, date) <= (?, ?)",
     [Q_FIND_TOPIC_ANY] = "SELECT id, event_id, date, date_precision,"
                          " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
-                         " WHERE topic_key = ? ORDER BY event_id LIMIT 500",
+                         " WHERE topic_key = ?",
     /* Q_INS_EVENT: see stmt() for its ending */
     [Q_INS_EVENT] =
         "INSERT INTO events(event_id, cluster_key, topic_key, date, date_precision,"
@@ -552,16 +556,16 @@ static const char *const SQL_OLD[Q_COUNT] = {
     [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text)"
                    " VALUES (?,?,?,?,?)",
     [Q_FIND_EVENT] = "SELECT 0, event_id, date, date_precision FROM events"
-                     " WHERE cluster_key = ? AND date >= ? AND date <= ? ORDER BY event_id",
+                     " WHERE (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
     [Q_FIND_EVENT_NULL] = "SELECT 0, event_id, date, date_precision FROM events"
-                          " WHERE cluster_key = ? AND date IS NULL ORDER BY event_id",
+                          " WHERE cluster_key = ? AND date IS NULL",
     [Q_FIND_TOPIC] = "SELECT 0, event_id, date, date_precision,"
                      " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
-                     " WHERE topic_key = ? AND date >= ? AND date <= ?"
-                     " ORDER BY event_id LIMIT 500",
+                     " WHERE topic_key = ? AND (topic_key, date) >= (?, ?)"
+                     " AND (topic_key, date) <= (?, ?)",
     [Q_FIND_TOPIC_ANY] = "SELECT 0, event_id, date, date_precision,"
                          " COALESCE(tgt_country, tgt_org, tgt_code), issues FROM events"
-                         " WHERE topic_key = ? ORDER BY event_id LIMIT 500",
+                         " WHERE topic_key = ?",
     [Q_EVENT_BY_ID] = "SELECT 0, event_id, date FROM events WHERE event_id = ?",
     [Q_INS_MENTION] =
         "INSERT INTO mentions(mention_id, event_id, doc_id, source_key, sent_no, ord, src_name,"
@@ -981,40 +985,60 @@ static const cev *cache_topic(const sr_ccache *c, const mkey *m)
     return best;
 }
 
-/* The first tier in the database (PostgreSQL, and undated mentions). */
+/* The first tier in the database (PostgreSQL, and undated mentions): the
+ * event of the key nearest in date within the window, of two as near the
+ * lower event id. The look-ups have no ORDER BY event_id: given one,
+ * PostgreSQL, before it had statistics, planned a walk of the whole
+ * event_id index (2 ms a mention, growing with the store). */
 static int find_cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
 {
     sr_stmt *s;
     int rc;
     const sr_event *e = m->e;
+    char lo[11], hi[11];
     if (!e->date[0]) {
         if ((rc = stmt(st, Q_FIND_EVENT_NULL, &s, err)))
             return rc;
         bind_str(s, 1, m->key);
-        rc = sr_stmt_step(s, err);
-        if (rc == SR_OK)
-            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), NULL);
-        sr_stmt_reset(s);
-        return rc == SR_OK || rc == SR_DONE ? SR_OK : rc;
+    } else {
+        date_window(m->day, lo, hi);
+        if ((rc = stmt(st, Q_FIND_EVENT, &s, err)))
+            return rc;
+        bind_str(s, 1, m->key);
+        bind_str(s, 2, lo);
+        bind_str(s, 3, m->key);
+        bind_str(s, 4, hi);
     }
-    char lo[11], hi[11];
-    date_window(m->day, lo, hi);
-    if ((rc = stmt(st, Q_FIND_EVENT, &s, err)))
-        return rc;
-    bind_str(s, 1, m->key);
-    bind_str(s, 2, lo);
-    bind_str(s, 3, hi);
     int best = 99;
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-        const char *d = sr_stmt_text(s, 2);
-        int dist = abs(iso_day(d) - m->day);
-        if (in_window(dist, m->docdate, is_doc_date(sr_stmt_text(s, 3))) && dist < best) {
+        const char *d = sr_stmt_text(s, 2), *eid = sr_stmt_text(s, 1);
+        int dist = 0;
+        if (e->date[0]) {
+            dist = abs(iso_day(d) - m->day);
+            if (!in_window(dist, m->docdate, is_doc_date(sr_stmt_text(s, 3))))
+                continue;
+        }
+        if (dist < best || (dist == best && strcmp(eid, out->eid) < 0)) {
             best = dist;
-            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), d);
+            ref_set(out, sr_stmt_int(s, 0), eid, d);
         }
     }
     sr_stmt_reset(s);
     return rc == SR_DONE ? SR_OK : rc;
+}
+
+/* A candidate of the second tier, copied out of its row. */
+typedef struct {
+    int64_t id;
+    char eid[17];
+    char date[11];     /* "" if undated */
+    int docdate;
+    char *tgt, *issues; /* owned */
+} tcand;
+
+static int by_tcand_eid(const void *a, const void *b)
+{
+    return strcmp(((const tcand *)a)->eid, ((const tcand *)b)->eid);
 }
 
 /* The second tier in the database. The same party saying the same kind of
@@ -1023,7 +1047,8 @@ static int find_cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
  * ceasefire"), to the same or an unnamed target, within the date window;
  * an undated mention (its article carries no date) joins the first such
  * event; a dated one never joins an undated event, which would chain
- * unrelated days. */
+ * unrelated days. Of the topic's events, by event id, only the first 500
+ * are looked at (cache_topic does the same). */
 static int find_topic(sr_store *st, const mkey *m, evref *out, sr_err *err)
 {
     sr_stmt *s;
@@ -1036,32 +1061,53 @@ static int find_topic(sr_store *st, const mkey *m, evref *out, sr_err *err)
         date_window(m->day, lo, hi);
         if ((rc = stmt(st, Q_FIND_TOPIC, &s, err)))
             return rc;
-        bind_str(s, 2, lo);
-        bind_str(s, 3, hi);
+        bind_str(s, 2, m->topic);
+        bind_str(s, 3, lo);
+        bind_str(s, 4, m->topic);
+        bind_str(s, 5, hi);
     } else if ((rc = stmt(st, Q_FIND_TOPIC_ANY, &s, err))) {
         return rc;
     }
     bind_str(s, 1, m->topic);
-    int best = 99;
+    tcand *c = NULL;
+    size_t n = 0, cap = 0;
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
-        const char *d = sr_stmt_text(s, 2), *p = sr_stmt_text(s, 3);
-        const char *t = sr_stmt_text(s, 4), *is = sr_stmt_text(s, 5);
-        if (*m->tgt && t && *t && strcmp(t, m->tgt))
+        SR_GROW(c, cap, n + 1);
+        tcand *x = &c[n++];
+        const char *d = sr_stmt_text(s, 2), *t = sr_stmt_text(s, 4), *is = sr_stmt_text(s, 5);
+        x->id = sr_stmt_int(s, 0);
+        snprintf(x->eid, sizeof x->eid, "%s", sr_stmt_text(s, 1));
+        snprintf(x->date, sizeof x->date, "%s", d ? d : "");
+        x->docdate = is_doc_date(sr_stmt_text(s, 3));
+        x->tgt = t ? sr_xstrdup(t) : NULL;
+        x->issues = is ? sr_xstrdup(is) : NULL;
+    }
+    sr_stmt_reset(s);
+    if (n > 1)
+        qsort(c, n, sizeof *c, by_tcand_eid);
+    int best = 99;
+    for (size_t i = 0; rc == SR_DONE && i < n && i < 500; i++) {
+        const tcand *x = &c[i];
+        if (*m->tgt && x->tgt && *x->tgt && strcmp(x->tgt, m->tgt))
             continue;
-        if (!is || !issues_overlap(m->issues, is))
+        if (!x->issues || !issues_overlap(m->issues, x->issues))
             continue;
         int dist = 0;
-        if (d && dated) {
-            dist = abs(iso_day(d) - m->day);
-            if (!in_window(dist, m->docdate, is_doc_date(p)))
+        if (x->date[0] && dated) {
+            dist = abs(iso_day(x->date) - m->day);
+            if (!in_window(dist, m->docdate, x->docdate))
                 continue;
         }
         if (dist < best) {
             best = dist;
-            ref_set(out, sr_stmt_int(s, 0), sr_stmt_text(s, 1), d);
+            ref_set(out, x->id, x->eid, x->date[0] ? x->date : NULL);
         }
     }
-    sr_stmt_reset(s);
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].tgt);
+        free(c[i].issues);
+    }
+    free(c);
     return rc == SR_DONE ? SR_OK : rc;
 }
 
