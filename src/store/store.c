@@ -995,6 +995,8 @@ static int find_cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
     sr_stmt *s;
     int rc;
     const sr_event *e = m->e;
+    /* bound by reference (bind_str): they must outlive the steps below */
+    /* cppcheck-suppress variableScope */
     char lo[11], hi[11];
     if (!e->date[0]) {
         if ((rc = stmt(st, Q_FIND_EVENT_NULL, &s, err)))
