@@ -460,7 +460,7 @@ enum {
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_EVENT_BY_ID, Q_INS_MENTION,
     Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_HAS_SOURCE, Q_BUMP, Q_LOCK, Q_DEL_EMPTY,
     Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_EVENT_AT, Q_INS_RULE,
-    Q_RULE_ID, Q_COUNT
+    Q_RULE_ID, Q_PG_MENTIONS, Q_PG_SENTENCES, Q_PG_BUMP, Q_PG_LOCKS, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -475,12 +475,14 @@ static const char *const SQL[Q_COUNT] = {
                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text, fts_day)"
                    " VALUES (?,?,?,?,?,?)",
-    /* (key, date) between (key, lo) and (key, hi): the same rows as
-     * key = ? AND date BETWEEN lo AND hi, in a form only events_cluster
-     * serves; PostgreSQL chose events_date for the other and read a week
-     * of events for each mention */
-    [Q_FIND_EVENT] = "SELECT id, event_id, date, date_precision FROM events"
-                     " WHERE (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
+    /* key = ? and (key, date) between (key, lo) and (key, hi): the
+     * rows of key = ? AND date BETWEEN lo AND hi, in a form only
+     * events_cluster serves (PostgreSQL chose events_date for that one and
+     * read a week of events for each mention), with the equality that
+     * gives the planner its selectivity (for the row range alone it
+     * guessed a tenth of the table, and chose to scan it) */
+    [Q_FIND_EVENT] = "SELECT id, event_id, date, date_precision FROM events WHERE cluster_key = ?"
+                     " AND (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
     [Q_FIND_EVENT_NULL] = "SELECT id, event_id, date, date_precision FROM events"
                           " WHERE cluster_key = ? AND date IS NULL",
     [Q_FIND_TOPIC] = "SELECT id, event_id, date, date_precision,"
@@ -539,6 +541,25 @@ static const char *const SQL[Q_COUNT] = {
     [Q_INS_RULE] = "INSERT INTO rules(rule, entry, text) VALUES (?,?,?)"
                    " ON CONFLICT (rule, entry, text) DO NOTHING",
     [Q_RULE_ID] = "SELECT id FROM rules WHERE rule = ? AND entry = ? AND text = ?",
+    /* PostgreSQL, version 4: a document's rows in one statement each, its
+     * keys locked in one (rowset) */
+    [Q_PG_MENTIONS] =
+        "INSERT INTO mentions(mention_id, event, doc_id, source_key, sent_no, ord, src_name,"
+        " tgt_name, modality, negated, attr_by, attr_anonymous, attr_verb, cameo, src_code,"
+        " tgt_code, date, date_precision, why) SELECT * FROM unnest(?::text[], ?::bigint[],"
+        " ?::text[], ?::text[], ?::integer[], ?::integer[], ?::text[], ?::text[], ?::text[],"
+        " ?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        " ?::text[], ?::text[], ?::text[])",
+    [Q_PG_SENTENCES] =
+        "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text, fts_day)"
+        " SELECT * FROM unnest(?::text[], ?::integer[], ?::integer[], ?::integer[], ?::text[],"
+        " ?::integer[])",
+    [Q_PG_BUMP] =
+        "UPDATE events e SET num_mentions = e.num_mentions + u.m,"
+        " num_articles = e.num_articles + u.a, num_sources = e.num_sources + u.s"
+        " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS u(id, m, a, s)"
+        " WHERE e.id = u.id",
+    [Q_PG_LOCKS] = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(?::bigint[]) AS u(k)",
 };
 
 /* The same statements for stores of schema versions 1-3, which sitrep
@@ -555,8 +576,8 @@ static const char *const SQL_OLD[Q_COUNT] = {
     [Q_DOC_EVENTS] = "SELECT DISTINCT 0, event_id FROM mentions WHERE doc_id = ?",
     [Q_INS_SENT] = "INSERT INTO sentences(doc_id, sent_no, start_off, end_off, text)"
                    " VALUES (?,?,?,?,?)",
-    [Q_FIND_EVENT] = "SELECT 0, event_id, date, date_precision FROM events"
-                     " WHERE (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
+    [Q_FIND_EVENT] = "SELECT 0, event_id, date, date_precision FROM events WHERE cluster_key = ?"
+                     " AND (cluster_key, date) >= (?, ?) AND (cluster_key, date) <= (?, ?)",
     [Q_FIND_EVENT_NULL] = "SELECT 0, event_id, date, date_precision FROM events"
                           " WHERE cluster_key = ? AND date IS NULL",
     [Q_FIND_TOPIC] = "SELECT 0, event_id, date, date_precision,"
@@ -626,10 +647,151 @@ static int run(sr_stmt *s, sr_err *err)
     return rc == SR_DONE || rc == SR_OK ? SR_OK : rc;
 }
 
+/* ---- rows written per document ---- */
+
+/* The rows of one table a document adds. On SQLite each is an INSERT of
+ * its own, bound and run as it is given (a statement costs microseconds).
+ * On PostgreSQL a statement is a round trip to the server, and a document
+ * has some eight mentions and six sentences: their values gather in one
+ * array literal per column, and one INSERT ... SELECT FROM unnest(...)
+ * writes them when the document is done (rowset_flush). */
+typedef struct {
+    sr_store *st;
+    int q;         /* the INSERT of one row */
+    int q_pg;      /* the INSERT of arrays, or -1 to use q on PostgreSQL too */
+    int ncols;
+    sr_stmt *s;    /* one row at a time: the statement of the current row */
+    int col;       /* the next column, from 1 */
+    sr_buf arr[20];/* arrays: one literal per column, without its braces */
+    size_t rows;   /* arrays: rows gathered */
+} rowset;
+
+static void rowset_init(rowset *r, sr_store *st, int q, int q_pg, int ncols)
+{
+    memset(r, 0, sizeof *r);
+    r->st = st;
+    r->q = q;
+    r->q_pg = sr_db_kind(st->db) == SR_DB_PG && st->version >= 4 ? q_pg : -1;
+    r->ncols = ncols;
+}
+
+static void rowset_free(rowset *r)
+{
+    for (int i = 0; i < r->ncols; i++)
+        sr_buf_free(&r->arr[i]);
+}
+
+static int row_begin(rowset *r, sr_err *err)
+{
+    r->col = 1;
+    return r->q_pg >= 0 ? SR_OK : stmt(r->st, r->q, &r->s, err);
+}
+
+/* An array element: NULL, or the text in double quotes with '"' and '\'
+ * escaped, as PostgreSQL reads array literals. */
+static void row_text(rowset *r, const char *t, size_t n)
+{
+    if (r->q_pg < 0) {
+        sr_stmt_bind_ref(r->s, r->col++, t, n);
+        return;
+    }
+    sr_buf *a = &r->arr[r->col++ - 1];
+    if (r->rows)
+        sr_buf_putc(a, ',');
+    if (!t) {
+        sr_buf_puts(a, "NULL");
+        return;
+    }
+    sr_buf_putc(a, '"');
+    for (size_t i = 0, run = 0; i <= n; i++) {
+        if (i == n || t[i] == '"' || t[i] == '\\') {
+            sr_buf_put(a, t + i - run, run);
+            run = 0;
+            if (i < n) {
+                sr_buf_putc(a, '\\');
+                sr_buf_putc(a, t[i]);
+            }
+        } else {
+            run++;
+        }
+    }
+    sr_buf_putc(a, '"');
+}
+
+static void row_str(rowset *r, const char *t) { row_text(r, t, t ? strlen(t) : 0); }
+
+static void row_span(rowset *r, const sr_events *ev, uint32_t a, uint32_t b)
+{
+    row_text(r, b > a ? ev->text + a : NULL, b > a ? b - a : 0);
+}
+
+static void row_int(rowset *r, int64_t v)
+{
+    if (r->q_pg < 0) {
+        sr_stmt_bind_int(r->s, r->col++, v);
+        return;
+    }
+    sr_buf *a = &r->arr[r->col++ - 1];
+    sr_buf_printf(a, "%s%lld", r->rows ? "," : "", (long long)v);
+}
+
+static void row_event(rowset *r, const evref *ev)
+{
+    if (r->st->version >= 4)
+        row_int(r, ev->id);
+    else
+        row_str(r, ev->eid);
+}
+
+static int row_end(rowset *r, sr_err *err)
+{
+    if (r->q_pg < 0)
+        return run(r->s, err);
+    r->rows++;
+    return SR_OK;
+}
+
+static int rowset_flush(rowset *r, sr_err *err)
+{
+    if (r->q_pg < 0 || !r->rows)
+        return SR_OK;
+    sr_stmt *s;
+    int rc = stmt(r->st, r->q_pg, &s, err);
+    sr_buf lit = {0};
+    for (int i = 0; rc == SR_OK && i < r->ncols; i++) {
+        sr_buf_reset(&lit);
+        sr_buf_putc(&lit, '{');
+        sr_buf_put(&lit, r->arr[i].p, r->arr[i].n);
+        sr_buf_putc(&lit, '}');
+        sr_stmt_bind_textn(s, i + 1, lit.p, lit.n);
+        sr_buf_reset(&r->arr[i]);
+    }
+    sr_buf_free(&lit);
+    r->rows = 0;
+    return rc ? rc : run(s, err);
+}
+
 static int flush_counts(sr_store *st, sr_err *err)
 {
     sr_pending *q = st->pending;
     int rc = SR_OK;
+    if (q->n && sr_db_kind(st->db) == SR_DB_PG && st->version >= 4) {
+        /* one statement (rowset says why) */
+        rowset r;
+        rowset_init(&r, st, Q_BUMP, Q_PG_BUMP, 4);
+        for (size_t i = 0; i < q->n; i++) {
+            row_begin(&r, err);
+            row_int(&r, q->p[i].ev.id);
+            row_int(&r, q->p[i].m);
+            row_int(&r, q->p[i].a);
+            row_int(&r, q->p[i].s);
+            row_end(&r, err);
+        }
+        rc = rowset_flush(&r, err);
+        rowset_free(&r);
+        pending_clear(q);
+        return rc;
+    }
     for (size_t i = 0; i < q->n && rc == SR_OK; i++) {
         sr_stmt *s;
         if ((rc = stmt(st, Q_BUMP, &s, err)))
@@ -1007,9 +1169,10 @@ static int find_cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
         if ((rc = stmt(st, Q_FIND_EVENT, &s, err)))
             return rc;
         bind_str(s, 1, m->key);
-        bind_str(s, 2, lo);
-        bind_str(s, 3, m->key);
-        bind_str(s, 4, hi);
+        bind_str(s, 2, m->key);
+        bind_str(s, 3, lo);
+        bind_str(s, 4, m->key);
+        bind_str(s, 5, hi);
     }
     int best = 99;
     while ((rc = sr_stmt_step(s, err)) == SR_OK) {
@@ -1130,8 +1293,9 @@ static int pg_lock(sr_store *st, const char *key, sr_err *err)
 }
 
 /* Finds the event a mention belongs to, by the first tier, else the
- * second; out->eid is empty if none. */
-static int cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
+ * second; out->eid is empty if none. locked: PostgreSQL, the document's
+ * keys are locked already (store_doc). */
+static int cluster(sr_store *st, const mkey *m, int locked, evref *out, sr_err *err)
 {
     memset(out, 0, sizeof *out);
     int rc;
@@ -1151,7 +1315,8 @@ static int cluster(sr_store *st, const mkey *m, evref *out, sr_err *err)
     /* PostgreSQL workers run side by side: whoever looks for an event by
      * a key holds that key until commit, so two workers never both miss
      * and create the same event twice */
-    if ((rc = pg_lock(st, m->key, err)) || (*m->topic && (rc = pg_lock(st, m->topic, err))))
+    if (!locked &&
+        ((rc = pg_lock(st, m->key, err)) || (*m->topic && (rc = pg_lock(st, m->topic, err)))))
         return rc;
     if ((rc = find_cluster(st, m, out, err)))
         return rc;
@@ -1438,22 +1603,106 @@ static int put_why(sr_store *st, sr_buf *b, const sr_events *ev, const sr_event 
 
 /* Stores one sentence of the document, dated by the newest of its events
  * (fts_day, schema.c). */
-static int put_sentence(sr_store *st, const sr_doc *doc, const sr_events *ev, const sr_event *e,
-                        int64_t fts_day, sr_err *err)
+static int put_sentence(sr_store *st, rowset *r, const sr_doc *doc, const sr_events *ev,
+                        const sr_event *e, int64_t fts_day, sr_err *err)
 {
-    sr_stmt *s;
-    int rc = stmt(st, Q_INS_SENT, &s, err);
+    int rc = row_begin(r, err);
     if (rc)
         return rc;
-    bind_str(s, 1, doc->id);
-    sr_stmt_bind_int(s, 2, e->sent);
-    sr_stmt_bind_int(s, 3, e->sstart);
-    sr_stmt_bind_int(s, 4, e->send);
-    span(s, 5, ev, e->sstart, e->send);
+    row_str(r, doc->id);
+    row_int(r, e->sent);
+    row_int(r, e->sstart);
+    row_int(r, e->send);
+    row_span(r, ev, e->sstart, e->send);
     if (st->version >= 4)
-        sr_stmt_bind_int(s, 6, fts_day);
+        row_int(r, fts_day);
     st->fts_dirty = 1;
-    return run(s, err);
+    return row_end(r, err);
+}
+
+/* What a mention is known by: its place, issue tags, id, cluster key and
+ * topic key (store_doc computes them for all of a document's mentions
+ * first, so that PostgreSQL can lock the keys in one statement). */
+typedef struct {
+    char pid[32], issues[512], mid[17], key[512], topic[96];
+} mkeys;
+
+static void mention_keys(const sr_doc *doc, const sr_events *ev, size_t i, mkeys *k)
+{
+    const sr_event *e = &ev->ev[i];
+    place_id(e, k->pid);
+    size_t in = 0;
+    k->issues[0] = 0;
+    for (size_t t = 0; t < ev->dict->nissues && t < 64; t++)
+        if (e->issues & (1ull << t))
+            in += (size_t)snprintf(k->issues + in, in < sizeof k->issues ? sizeof k->issues - in : 0,
+                                   "%s%s", in ? "," : "", ev->dict->issues[t].tag);
+    if (in >= sizeof k->issues)
+        k->issues[sizeof k->issues - 1] = 0;
+
+    /* the mention id: document, sentence, and what was coded */
+    uint64_t h = SR_HASH64_INIT;
+    h = fnv64s(h, doc->id);
+    char num[64];
+    snprintf(num, sizeof num, "%u:%u:%zu", e->sstart, e->send, i);
+    h = fnv64s(h, num);
+    h = fnv64s(h, e->code);
+    h = fnv64s(h, e->src.code);
+    h = fnv64s(h, e->has_tgt ? e->tgt.code : "");
+    h = fnv64s(h, k->pid);
+    h = fnv64s(h, e->date);
+    h = fnv64s(h, e->negated ? "neg" : "");
+    h = fnv64s(h, sr_modality_name(e->modality));
+    hex64(h, k->mid);
+
+    int kn = snprintf(k->key, sizeof k->key, "%s|%s|%.3s|%s|%d|%s", principal(&e->src),
+                      e->has_tgt ? principal(&e->tgt) : "", e->code, k->pid, e->negated,
+                      mod_class(e->modality));
+    if (!e->date[0] && kn > 0 && (size_t)kn < sizeof k->key)
+        /* undated: nothing says two articles speak of the same day, so
+         * such mentions merge only within their own document */
+        snprintf(k->key + kn, sizeof k->key - (size_t)kn, "|%s", doc->id);
+    /* the topic key of talk about negotiation issues (roots 01-14 with
+     * an issue tag): who, what kind of act, negated, modality */
+    k->topic[0] = 0;
+    if (k->issues[0] && strncmp(e->code, "15", 2) < 0)
+        snprintf(k->topic, sizeof k->topic, "%s|%.2s|%d|%s", principal(&e->src), e->code, e->negated,
+                 mod_class(e->modality));
+}
+
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* PostgreSQL: locks the cluster and topic keys of a document's mentions in
+ * one statement, in key order (pg_lock says why they are locked). */
+static int lock_keys(sr_store *st, const mkeys *k, size_t n, sr_err *err)
+{
+    uint64_t *h = sr_xcalloc(2 * n + 1, sizeof *h);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        h[m++] = fnv64s(SR_HASH64_INIT, k[i].key);
+        if (k[i].topic[0])
+            h[m++] = fnv64s(SR_HASH64_INIT, k[i].topic);
+    }
+    qsort(h, m, sizeof *h, by_u64);
+    sr_buf lit = {0};
+    sr_buf_putc(&lit, '{');
+    for (size_t i = 0; i < m; i++)
+        if (!i || h[i] != h[i - 1])
+            sr_buf_printf(&lit, "%s%lld", i ? "," : "", (long long)(int64_t)h[i]);
+    sr_buf_putc(&lit, '}');
+    free(h);
+    sr_stmt *s;
+    int rc = stmt(st, Q_PG_LOCKS, &s, err);
+    if (rc == SR_OK) {
+        sr_stmt_bind_textn(s, 1, lit.p, lit.n);
+        rc = run(s, err);
+    }
+    sr_buf_free(&lit);
+    return rc;
 }
 
 /* SQLite, version 4: is the id of a new event taken (Q_EVENT_AT says why
@@ -1483,6 +1732,9 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
     int rc;
     sr_buf why = {0};
     evlist mine = {0};
+    rowset ments, sents;
+    rowset_init(&ments, st, Q_INS_MENTION, Q_PG_MENTIONS, 19);
+    rowset_init(&sents, st, Q_INS_SENT, Q_PG_SENTENCES, 6);
     char now[21], skey[256];
     now_utc(now);
     source_key(doc, skey, sizeof skey);
@@ -1511,146 +1763,118 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
     if ((rc = run(s, err)))
         goto out;
 
+    /* every mention's keys first: PostgreSQL locks them all at once */
+    mkeys *keys = sr_xcalloc(ev->n ? ev->n : 1, sizeof *keys);
+    for (size_t i = 0; i < ev->n; i++)
+        mention_keys(doc, ev, i, &keys[i]);
+    int locked = sr_db_kind(st->db) == SR_DB_PG && ev->n;
+    if (locked && (rc = lock_keys(st, keys, ev->n, err)))
+        goto done;
+
     /* events come in sentence order: a sentence is stored once its
      * mentions have found their events, whose dates date it */
     const sr_event *sent = NULL;
     int64_t sent_day = 0;
     for (size_t i = 0; i < ev->n; i++) {
         const sr_event *e = &ev->ev[i];
+        const mkeys *k = &keys[i];
         if (sent && e->sent != sent->sent) {
-            if ((rc = put_sentence(st, doc, ev, sent, sent_day, err)))
-                goto out;
+            if ((rc = put_sentence(st, &sents, doc, ev, sent, sent_day, err)))
+                goto done;
             sent = NULL;
         }
         if (!sent) {
             sent = e;
             sent_day = 0;
         }
-        char pid[32];
-        place_id(e, pid);
-        char issues[512];
-        size_t in = 0;
-        issues[0] = 0;
-        for (size_t k = 0; k < ev->dict->nissues && k < 64; k++)
-            if (e->issues & (1ull << k))
-                in += (size_t)snprintf(issues + in, in < sizeof issues ? sizeof issues - in : 0,
-                                       "%s%s", in ? "," : "", ev->dict->issues[k].tag);
-        if (in >= sizeof issues)
-            issues[sizeof issues - 1] = 0;
-
-        /* the mention id: document, sentence, and what was coded */
-        uint64_t h = SR_HASH64_INIT;
-        h = fnv64s(h, doc->id);
-        char num[64];
-        snprintf(num, sizeof num, "%u:%u:%zu", e->sstart, e->send, i);
-        h = fnv64s(h, num);
-        h = fnv64s(h, e->code);
-        h = fnv64s(h, e->src.code);
-        h = fnv64s(h, e->has_tgt ? e->tgt.code : "");
-        h = fnv64s(h, pid);
-        h = fnv64s(h, e->date);
-        h = fnv64s(h, e->negated ? "neg" : "");
-        h = fnv64s(h, sr_modality_name(e->modality));
-        char mid[17];
-        hex64(h, mid);
-
-        char key[512];
-        int kn = snprintf(key, sizeof key, "%s|%s|%.3s|%s|%d|%s", principal(&e->src),
-                          e->has_tgt ? principal(&e->tgt) : "", e->code, pid, e->negated,
-                          mod_class(e->modality));
-        if (!e->date[0] && kn > 0 && (size_t)kn < sizeof key)
-            /* undated: nothing says two articles speak of the same day, so
-             * such mentions merge only within their own document */
-            snprintf(key + kn, sizeof key - (size_t)kn, "|%s", doc->id);
-        /* the topic key of talk about negotiation issues (roots 01-14 with
-         * an issue tag): who, what kind of act, negated, modality */
-        char topic[96] = "";
-        if (issues[0] && strncmp(e->code, "15", 2) < 0)
-            snprintf(topic, sizeof topic, "%s|%.2s|%d|%s", principal(&e->src), e->code, e->negated,
-                     mod_class(e->modality));
-        mkey m = {.e = e, .key = key, .topic = topic, .tgt = e->has_tgt ? principal(&e->tgt) : "",
-                  .issues = issues, .day = e->date[0] ? iso_day(e->date) : 0,
-                  .docdate = is_doc_date(e->date_precision)};
+        mkey m = {.e = e, .key = k->key, .topic = k->topic,
+                  .tgt = e->has_tgt ? principal(&e->tgt) : "", .issues = k->issues,
+                  .day = e->date[0] ? iso_day(e->date) : 0, .docdate = is_doc_date(e->date_precision)};
         m.kh = str_hash(m.key);
         m.th = str_hash(m.topic);
         m.tgh = str_hash(m.tgt);
         evref ref;
-        if ((rc = cluster(st, &m, &ref, err)))
-            goto out;
+        if ((rc = cluster(st, &m, locked, &ref, err)))
+            goto done;
         if (!ref.eid[0] && changed && st->version >= 4 && sr_db_kind(st->db) == SR_DB_SQLITE &&
-            (rc = id_taken(st, mid, e->date, &ref, err)))
-            goto out;
+            (rc = id_taken(st, k->mid, e->date, &ref, err)))
+            goto done;
         if (ref.eid[0]) {
             /* counts are kept up to date as mentions arrive: recounting a
              * large cluster for every new mention would be quadratic */
             if ((rc = join_event(st, &ref, skey, &mine, err)))
-                goto out;
+                goto done;
         } else {
-            if ((rc = insert_event(st, ev, e, mid, &m, pid, doc->id, &ref, err)))
-                goto out;
-            if (strcmp(ref.eid, mid)) {
+            if ((rc = insert_event(st, ev, e, k->mid, &m, k->pid, doc->id, &ref, err)))
+                goto done;
+            if (strcmp(ref.eid, k->mid)) {
                 if ((rc = join_event(st, &ref, skey, &mine, err)))
-                    goto out;
+                    goto done;
             } else {
                 evlist_add(&mine, &ref);
                 if (st->cache && e->date[0]) {
                     cev x = {.id = ref.id, .key = m.kh, .topic = m.th, .tgt = m.tgh, .day = m.day,
                              .docdate = (uint8_t)m.docdate};
-                    memcpy(x.eid, mid, sizeof x.eid);
+                    memcpy(x.eid, k->mid, sizeof x.eid);
                     if (x.topic)
-                        x.issues = sr_xstrdup(issues);
+                        x.issues = sr_xstrdup(k->issues);
                     cache_add(st->cache, &x);
                 }
             }
         }
         if (ref.fts_day > sent_day)
             sent_day = ref.fts_day;
-        if ((rc = stmt(st, Q_INS_MENTION, &s, err)))
-            goto out;
-        int k = 1;
-        bind_str(s, k++, mid);
-        bind_event(st, s, k++, &ref);
-        bind_str(s, k++, doc->id);
-        bind_str(s, k++, skey);
-        sr_stmt_bind_int(s, k++, e->sent);
-        sr_stmt_bind_int(s, k++, (int64_t)i);
-        span(s, k++, ev, e->src.start, e->src.end);
-        if (e->has_tgt)
-            span(s, k++, ev, e->tgt.start, e->tgt.end);
-        else
-            sr_stmt_bind_null(s, k++);
-        bind_str(s, k++, sr_modality_name(e->modality));
-        sr_stmt_bind_int(s, k++, e->negated);
-        if (e->has_attr) {
-            span(s, k++, ev, e->attr_start, e->attr_end);
-            sr_stmt_bind_int(s, k++, e->attr_anon);
-            span(s, k++, ev, e->attr_verb_start, e->attr_verb_end);
-        } else {
-            sr_stmt_bind_null(s, k++);
-            sr_stmt_bind_null(s, k++);
-            sr_stmt_bind_null(s, k++);
-        }
-        bind_str(s, k++, e->code);
-        bind_str(s, k++, nz(e->src.code));
-        bind_str(s, k++, e->has_tgt ? nz(e->tgt.code) : NULL);
-        bind_str(s, k++, nz(e->date));
-        bind_str(s, k++, e->date_precision);
         sr_buf_reset(&why);
-        if ((rc = put_why(st, &why, ev, e, err)))
-            goto out;
-        sr_stmt_bind_ref(s, k++, why.p, why.n);
-        if ((rc = run(s, err)))
-            goto out;
+        if ((rc = put_why(st, &why, ev, e, err)) || (rc = row_begin(&ments, err)))
+            goto done;
+        row_str(&ments, k->mid);
+        row_event(&ments, &ref);
+        row_str(&ments, doc->id);
+        row_str(&ments, skey);
+        row_int(&ments, e->sent);
+        row_int(&ments, (int64_t)i);
+        row_span(&ments, ev, e->src.start, e->src.end);
+        if (e->has_tgt)
+            row_span(&ments, ev, e->tgt.start, e->tgt.end);
+        else
+            row_text(&ments, NULL, 0);
+        row_str(&ments, sr_modality_name(e->modality));
+        row_int(&ments, e->negated);
+        if (e->has_attr) {
+            row_span(&ments, ev, e->attr_start, e->attr_end);
+            row_int(&ments, e->attr_anon);
+            row_span(&ments, ev, e->attr_verb_start, e->attr_verb_end);
+        } else {
+            row_text(&ments, NULL, 0);
+            row_text(&ments, NULL, 0);
+            row_text(&ments, NULL, 0);
+        }
+        row_str(&ments, e->code);
+        row_str(&ments, nz(e->src.code));
+        row_str(&ments, e->has_tgt ? nz(e->tgt.code) : NULL);
+        row_str(&ments, nz(e->date));
+        row_str(&ments, e->date_precision);
+        /* SQLite borrows why's bytes until the row is written (row_end);
+         * PostgreSQL's arrays copy them */
+        row_text(&ments, why.p, why.n);
+        if ((rc = row_end(&ments, err)))
+            goto done;
         if ((rc = put_actor_name(st, ev, &e->src, err)) ||
             (e->has_tgt && (rc = put_actor_name(st, ev, &e->tgt, err))) ||
-            (rc = put_place(st, e, pid, err)))
-            goto out;
+            (rc = put_place(st, e, k->pid, err)))
+            goto done;
     }
-    if (sent)
-        rc = put_sentence(st, doc, ev, sent, sent_day, err);
+    if (sent && (rc = put_sentence(st, &sents, doc, ev, sent, sent_day, err)))
+        goto done;
+    if ((rc = rowset_flush(&ments, err)) == SR_OK)
+        rc = rowset_flush(&sents, err);
+done:
+    free(keys);
 out:
     sr_buf_free(&why);
     free(mine.ev);
+    rowset_free(&ments);
+    rowset_free(&sents);
     return rc;
 }
 
