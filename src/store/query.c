@@ -389,10 +389,12 @@ static int build_where(sr_store *st, const sr_query *q, int32_t from_day, where 
          * keyed by that date (fts_key), so it reads those matches only. */
         int64_t fts_from = from_day != NO_WINDOW ? (int64_t)from_day + SR_FTS_DAY0 : 0;
         if (sr_db_kind(st->db) == SR_DB_PG) {
+            /* version 4 stores the vector (schema.c) */
             snprintf(cond, sizeof cond, "%s IN (SELECT %s FROM sentences s JOIN mentions m"
                      " ON m.doc_id = s.doc_id AND m.sent_no = s.sent_no"
-                     " WHERE to_tsvector('english', s.text) @@ websearch_to_tsquery('english', ?)%s)",
+                     " WHERE %s @@ websearch_to_tsquery('english', ?)%s)",
                      v4 ? "e.id" : "e.event_id", v4 ? "m.event" : "m.event_id",
+                     v4 ? "s.tsv" : "to_tsvector('english', s.text)",
                      fts_from ? " AND s.fts_day >= ?" : "");
             w_and(w, cond);
             w_text(w, q->text);
