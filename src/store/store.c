@@ -1627,6 +1627,27 @@ typedef struct {
     char pid[32], issues[512], mid[17], key[512], topic[96];
 } mkeys;
 
+/* Appends at most max bytes of s at *p, keeping one byte of room before
+ * end for the terminating NUL (the keys are built for every mention:
+ * snprintf was a tenth of store_doc's time). */
+static void cat(char **p, const char *end, const char *s, size_t max)
+{
+    for (; max && *s && *p < end - 1; max--)
+        *(*p)++ = *s++;
+    **p = 0;
+}
+
+static void cat_u(char **p, const char *end, uint64_t v)
+{
+    char d[24];
+    int i = (int)sizeof d;
+    d[--i] = 0;
+    do
+        d[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 0);
+    cat(p, end, d + i, sizeof d);
+}
+
 static void mention_keys(const sr_doc *doc, const sr_events *ev, size_t i, mkeys *k)
 {
     const sr_event *e = &ev->ev[i];
@@ -1643,8 +1664,12 @@ static void mention_keys(const sr_doc *doc, const sr_events *ev, size_t i, mkeys
     /* the mention id: document, sentence, and what was coded */
     uint64_t h = SR_HASH64_INIT;
     h = fnv64s(h, doc->id);
-    char num[64];
-    snprintf(num, sizeof num, "%u:%u:%zu", e->sstart, e->send, i);
+    char num[64], *p = num;
+    cat_u(&p, num + sizeof num, e->sstart);
+    cat(&p, num + sizeof num, ":", 1);
+    cat_u(&p, num + sizeof num, e->send);
+    cat(&p, num + sizeof num, ":", 1);
+    cat_u(&p, num + sizeof num, i);
     h = fnv64s(h, num);
     h = fnv64s(h, e->code);
     h = fnv64s(h, e->src.code);
@@ -1655,13 +1680,30 @@ static void mention_keys(const sr_doc *doc, const sr_events *ev, size_t i, mkeys
     h = fnv64s(h, sr_modality_name(e->modality));
     hex64(h, k->mid);
 
-    int kn = snprintf(k->key, sizeof k->key, "%s|%s|%.3s|%s|%d|%s", principal(&e->src),
-                      e->has_tgt ? principal(&e->tgt) : "", e->code, k->pid, e->negated,
-                      mod_class(e->modality));
-    if (!e->date[0] && kn > 0 && (size_t)kn < sizeof k->key)
+    /* principal(src)|principal(tgt)|CAMEO cut to 3|place|negated|modality */
+    char *end = k->key + sizeof k->key;
+    p = k->key;
+    cat(&p, end, principal(&e->src), SIZE_MAX);
+    cat(&p, end, "|", 1);
+    cat(&p, end, e->has_tgt ? principal(&e->tgt) : "", SIZE_MAX);
+    cat(&p, end, "|", 1);
+    cat(&p, end, e->code, 3);
+    cat(&p, end, "|", 1);
+    cat(&p, end, k->pid, SIZE_MAX);
+    if (e->negated == 0 || e->negated == 1) {
+        cat(&p, end, e->negated ? "|1|" : "|0|", 3);
+    } else {
+        char neg[16];
+        snprintf(neg, sizeof neg, "|%d|", e->negated);
+        cat(&p, end, neg, sizeof neg);
+    }
+    cat(&p, end, mod_class(e->modality), SIZE_MAX);
+    if (!e->date[0]) {
         /* undated: nothing says two articles speak of the same day, so
          * such mentions merge only within their own document */
-        snprintf(k->key + kn, sizeof k->key - (size_t)kn, "|%s", doc->id);
+        cat(&p, end, "|", 1);
+        cat(&p, end, doc->id, SIZE_MAX);
+    }
     /* the topic key of talk about negotiation issues (roots 01-14 with
      * an issue tag): who, what kind of act, negated, modality */
     k->topic[0] = 0;
