@@ -460,7 +460,8 @@ enum {
     Q_INS_SENT, Q_FIND_EVENT, Q_FIND_EVENT_NULL, Q_INS_EVENT, Q_EVENT_BY_ID, Q_INS_MENTION,
     Q_FIND_TOPIC, Q_FIND_TOPIC_ANY, Q_RECOUNT, Q_HAS_SOURCE, Q_BUMP, Q_LOCK, Q_DEL_EMPTY,
     Q_INS_ACTOR, Q_INS_PLACE, Q_ENQUEUE, Q_LOAD_DAYS, Q_DATA_VERSION, Q_EVENT_AT, Q_INS_RULE,
-    Q_RULE_ID, Q_PG_MENTIONS, Q_PG_SENTENCES, Q_PG_BUMP, Q_PG_LOCKS, Q_COUNT
+    Q_RULE_ID, Q_PG_MENTIONS, Q_PG_SENTENCES, Q_PG_BUMP, Q_PG_LOCKS, Q_PG_CANDS, Q_PG_TCANDS,
+    Q_PG_EVENTS, Q_PG_BYIDS, Q_PG_SOURCES, Q_COUNT
 };
 
 static const char *const SQL[Q_COUNT] = {
@@ -560,6 +561,33 @@ static const char *const SQL[Q_COUNT] = {
         " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS u(id, m, a, s)"
         " WHERE e.id = u.id",
     [Q_PG_LOCKS] = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(?::bigint[]) AS u(k)",
+    /* the events a document's dated mentions may join, by their cluster
+     * keys and by their topic keys, in the dates around theirs
+     * (mentions_pg); each key's range as a row range that only its own
+     * index serves (Q_FIND_EVENT says why) */
+    [Q_PG_CANDS] = "SELECT e.id, e.event_id, e.date, e.date_precision, e.cluster_key, e.topic_key,"
+                   " COALESCE(e.tgt_country, e.tgt_org, e.tgt_code), e.issues"
+                   " FROM unnest(?::text[]) AS u(k) JOIN events e ON e.cluster_key = u.k"
+                   " AND (e.cluster_key, e.date) >= (u.k, ?) AND (e.cluster_key, e.date) <= (u.k, ?)",
+    [Q_PG_TCANDS] = "SELECT e.id, e.event_id, e.date, e.date_precision, e.cluster_key, e.topic_key,"
+                    " COALESCE(e.tgt_country, e.tgt_org, e.tgt_code), e.issues"
+                    " FROM unnest(?::text[]) AS u(k) JOIN events e ON e.topic_key = u.k"
+                    " AND (e.topic_key, e.date) >= (u.k, ?) AND (e.topic_key, e.date) <= (u.k, ?)",
+    [Q_PG_EVENTS] =
+        "INSERT INTO events(event_id, cluster_key, topic_key, date, date_precision,"
+        " src_code, src_country, src_org, src_name, tgt_code, tgt_country, tgt_org, tgt_name,"
+        " cameo, root, quad_class, goldstein, plover, plover_mode, negated, modality, issues,"
+        " place_id, place_name, lat, lon, place_country, admin1, place_precision,"
+        " first_doc, first_sent, geo_cell, num_mentions, num_articles, num_sources)"
+        " SELECT *, 1, 1, 1 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        " ?::text[], ?::text[], ?::integer[], ?::double precision[], ?::text[], ?::text[],"
+        " ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::double precision[],"
+        " ?::double precision[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],"
+        " ?::integer[]) ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id",
+    [Q_PG_BYIDS] = "SELECT id, event_id, date FROM events WHERE event_id = ANY (?::text[])",
+    [Q_PG_SOURCES] = "SELECT DISTINCT event FROM mentions"
+                     " WHERE source_key = ? AND event = ANY (?::bigint[])",
 };
 
 /* The same statements for stores of schema versions 1-3, which sitrep
@@ -609,6 +637,8 @@ static const char *const SQL_OLD[Q_COUNT] = {
                " num_articles = num_articles + ?, num_sources = num_sources + ? WHERE event_id = ?",
     [Q_DEL_EMPTY] = "DELETE FROM events WHERE event_id = ? AND num_mentions = 0",
 };
+
+_Static_assert(Q_COUNT <= sizeof ((sr_store *)0)->st / sizeof(sr_stmt *), "sr_store.st too small");
 
 static int stmt(sr_store *st, int q, sr_stmt **out, sr_err *err)
 {
@@ -662,7 +692,7 @@ typedef struct {
     int ncols;
     sr_stmt *s;    /* one row at a time: the statement of the current row */
     int col;       /* the next column, from 1 */
-    sr_buf arr[20];/* arrays: one literal per column, without its braces */
+    sr_buf arr[40];/* arrays: one literal per column, without its braces */
     size_t rows;   /* arrays: rows gathered */
 } rowset;
 
@@ -734,6 +764,25 @@ static void row_int(rowset *r, int64_t v)
     sr_buf *a = &r->arr[r->col++ - 1];
     sr_buf_printf(a, "%s%lld", r->rows ? "," : "", (long long)v);
 }
+
+static void row_double(rowset *r, double v)
+{
+    if (r->q_pg < 0) {
+        sr_stmt_bind_double(r->s, r->col++, v);
+        return;
+    }
+    sr_buf *a = &r->arr[r->col++ - 1];
+    if (r->rows)
+        sr_buf_putc(a, ',');
+    if (isnan(v))
+        sr_buf_puts(a, "NaN");
+    else if (isinf(v))
+        sr_buf_puts(a, v < 0 ? "-Infinity" : "Infinity");
+    else
+        sr_buf_printf(a, "%.17g", v);
+}
+
+static void row_null(rowset *r) { row_text(r, NULL, 0); }
 
 static void row_event(rowset *r, const evref *ev)
 {
@@ -1365,69 +1414,78 @@ static int put_place(sr_store *st, const sr_event *e, const char *pid, sr_err *e
 
 static const char *const PRECISION[] = {"", "settlement", "near", "admin1", "country"};
 
+/* The columns of Q_INS_EVENT (and Q_PG_EVENTS) for a new event of mention
+ * e, whose id it takes. */
+static void event_cols(rowset *r, const sr_events *ev, const sr_event *e, const char *id,
+                       const mkey *m, const char *pid, const char *doc_id)
+{
+    row_str(r, id);
+    row_str(r, m->key);
+    row_str(r, nz(m->topic));
+    row_str(r, nz(e->date));
+    row_str(r, e->date_precision);
+    const sr_actor_ref *a[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
+    for (int k = 0; k < 2; k++) {
+        if (a[k]) {
+            row_str(r, nz(a[k]->code));
+            row_str(r, nz(a[k]->country));
+            row_str(r, nz(a[k]->org));
+            row_span(r, ev, a[k]->start, a[k]->end);
+        } else {
+            for (int j = 0; j < 4; j++)
+                row_null(r);
+        }
+    }
+    row_str(r, e->code);
+    row_text(r, e->code, 2);
+    if (e->cameo) {
+        row_int(r, e->cameo->quad);
+        row_double(r, (double)e->cameo->goldstein);
+        row_str(r, e->cameo->plover);
+        row_str(r, e->cameo->plover_mode);
+    } else {
+        for (int j = 0; j < 4; j++)
+            row_null(r);
+    }
+    row_int(r, e->negated);
+    row_str(r, sr_modality_name(e->modality));
+    row_str(r, m->issues);
+    if (e->has_loc) {
+        row_str(r, pid);
+        row_str(r, e->loc.name);
+        row_double(r, e->loc.lat);
+        row_double(r, e->loc.lon);
+        row_str(r, nz(e->loc.country));
+        row_str(r, nz(e->loc.admin1));
+        row_str(r, e->loc.precision > 0 && e->loc.precision < 5 ? PRECISION[e->loc.precision]
+                                                                 : NULL);
+    } else {
+        for (int j = 0; j < 7; j++)
+            row_null(r);
+    }
+    row_str(r, doc_id);
+    row_int(r, e->sent);
+    if (r->st->version >= 4) {
+        if (e->has_loc)
+            row_int(r, SR_GEO_CELL(SR_GEO_ROW(e->loc.lat), SR_GEO_COL(e->loc.lon)));
+        else
+            row_null(r);
+    }
+}
+
 /* Inserts a new event for mention e; out gets its key, or, if its id was
  * taken (Q_INS_EVENT says when), the event that has it. */
 static int insert_event(sr_store *st, const sr_events *ev, const sr_event *e, const char *id,
                         const mkey *m, const char *pid, const char *doc_id, evref *out,
                         sr_err *err)
 {
-    sr_stmt *s;
-    int rc = stmt(st, Q_INS_EVENT, &s, err);
+    rowset r;
+    rowset_init(&r, st, Q_INS_EVENT, -1, 0);
+    int rc = row_begin(&r, err);
     if (rc)
         return rc;
-    int i = 1;
-    bind_str(s, i++, id);
-    bind_str(s, i++, m->key);
-    bind_str(s, i++, nz(m->topic));
-    bind_str(s, i++, nz(e->date));
-    bind_str(s, i++, e->date_precision);
-    const sr_actor_ref *a[2] = {&e->src, e->has_tgt ? &e->tgt : NULL};
-    for (int k = 0; k < 2; k++) {
-        if (a[k]) {
-            bind_str(s, i++, nz(a[k]->code));
-            bind_str(s, i++, nz(a[k]->country));
-            bind_str(s, i++, nz(a[k]->org));
-            span(s, i++, ev, a[k]->start, a[k]->end);
-        } else {
-            for (int j = 0; j < 4; j++)
-                sr_stmt_bind_null(s, i++);
-        }
-    }
-    bind_str(s, i++, e->code);
-    sr_stmt_bind_ref(s, i++, e->code, 2);
-    if (e->cameo) {
-        sr_stmt_bind_int(s, i++, e->cameo->quad);
-        sr_stmt_bind_double(s, i++, (double)e->cameo->goldstein);
-        bind_str(s, i++, e->cameo->plover);
-        bind_str(s, i++, e->cameo->plover_mode);
-    } else {
-        for (int j = 0; j < 4; j++)
-            sr_stmt_bind_null(s, i++);
-    }
-    sr_stmt_bind_int(s, i++, e->negated);
-    bind_str(s, i++, sr_modality_name(e->modality));
-    bind_str(s, i++, m->issues);
-    if (e->has_loc) {
-        bind_str(s, i++, pid);
-        bind_str(s, i++, e->loc.name);
-        sr_stmt_bind_double(s, i++, e->loc.lat);
-        sr_stmt_bind_double(s, i++, e->loc.lon);
-        bind_str(s, i++, nz(e->loc.country));
-        bind_str(s, i++, nz(e->loc.admin1));
-        bind_str(s, i++, e->loc.precision > 0 && e->loc.precision < 5
-                                      ? PRECISION[e->loc.precision] : NULL);
-    } else {
-        for (int j = 0; j < 7; j++)
-            sr_stmt_bind_null(s, i++);
-    }
-    bind_str(s, i++, doc_id);
-    sr_stmt_bind_int(s, i++, e->sent);
-    if (st->version >= 4) {
-        if (e->has_loc)
-            sr_stmt_bind_int(s, i++, SR_GEO_CELL(SR_GEO_ROW(e->loc.lat), SR_GEO_COL(e->loc.lon)));
-        else
-            sr_stmt_bind_null(s, i++);
-    }
+    sr_stmt *s = r.s;
+    event_cols(&r, ev, e, id, m, pid, doc_id);
     rc = sr_stmt_step(s, err);
     int64_t new_id = -1;
     if (rc == SR_OK)
@@ -1747,6 +1805,327 @@ static int lock_keys(sr_store *st, const mkeys *k, size_t n, sr_err *err)
     return rc;
 }
 
+/* Appends a mention's row: its id and event, its document and sentence,
+ * what was coded there, and its why (why: the compact list put_why made,
+ * which a SQLite row borrows until it is written). */
+static int mention_row(rowset *r, const sr_doc *doc, const char *skey, const sr_events *ev,
+                       size_t i, const char *mid, const evref *ref, const sr_buf *why, sr_err *err)
+{
+    const sr_event *e = &ev->ev[i];
+    int rc = row_begin(r, err);
+    if (rc)
+        return rc;
+    row_str(r, mid);
+    row_event(r, ref);
+    row_str(r, doc->id);
+    row_str(r, skey);
+    row_int(r, e->sent);
+    row_int(r, (int64_t)i);
+    row_span(r, ev, e->src.start, e->src.end);
+    if (e->has_tgt)
+        row_span(r, ev, e->tgt.start, e->tgt.end);
+    else
+        row_null(r);
+    row_str(r, sr_modality_name(e->modality));
+    row_int(r, e->negated);
+    if (e->has_attr) {
+        row_span(r, ev, e->attr_start, e->attr_end);
+        row_int(r, e->attr_anon);
+        row_span(r, ev, e->attr_verb_start, e->attr_verb_end);
+    } else {
+        row_null(r);
+        row_null(r);
+        row_null(r);
+    }
+    row_str(r, e->code);
+    row_str(r, nz(e->src.code));
+    row_str(r, e->has_tgt ? nz(e->tgt.code) : NULL);
+    row_str(r, nz(e->date));
+    row_str(r, e->date_precision);
+    row_text(r, why->p, why->n);
+    return row_end(r, err);
+}
+
+/* ---- PostgreSQL: a document in a few statements ---- */
+
+/* Each statement is a round trip to the server: a document of eight
+ * mentions took some forty of them one mention at a time. Here the
+ * document's keys are locked (store_doc), the events its mentions may join
+ * are read in one or two statements into a cache of its own, the mentions
+ * are clustered against it in memory (the events the document makes are
+ * added to it as they are made, so that a later mention joins them), the
+ * new events are inserted in one statement, the outlets of the events
+ * joined are checked in one, and the mentions and sentences written in one
+ * each. Documents with an undated mention go the way of SQLite (rare). */
+
+/* A text[] literal of n strings (each quoted, '"' and '\\' escaped). */
+static void text_array(sr_buf *b, const char *const *v, size_t n)
+{
+    rowset r = {.q_pg = 0, .ncols = 1};
+    for (size_t i = 0; i < n; i++) {
+        r.col = 1;
+        row_str(&r, v[i]);
+        r.rows++;
+    }
+    sr_buf_reset(b);
+    sr_buf_putc(b, '{');
+    sr_buf_put(b, r.arr[0].p, r.arr[0].n);
+    sr_buf_putc(b, '}');
+    sr_buf_free(&r.arr[0]);
+}
+
+/* Loads the events of q (Q_PG_CANDS, Q_PG_TCANDS) for keys, dated lo..hi,
+ * into c; ids already there are skipped. */
+static int pg_candidates(sr_store *st, int q, const char *const *keys, size_t n, const char *lo,
+                         const char *hi, sr_ccache *c, sr_seen *have, sr_err *err)
+{
+    sr_buf lit = {0};
+    text_array(&lit, keys, n);
+    sr_stmt *s;
+    int rc = stmt(st, q, &s, err);
+    if (rc == SR_OK) {
+        sr_stmt_bind_textn(s, 1, lit.p, lit.n);
+        sr_stmt_bind_text(s, 2, lo);
+        sr_stmt_bind_text(s, 3, hi);
+        while ((rc = sr_stmt_step(s, err)) == SR_OK) {
+            int64_t id = sr_stmt_int(s, 0);
+            if (!seen_add(have, (uint64_t)id))
+                continue;
+            cev x = {.id = id};
+            snprintf(x.eid, sizeof x.eid, "%s", sr_stmt_text(s, 1));
+            x.day = iso_day(sr_stmt_text(s, 2));
+            x.docdate = (uint8_t)is_doc_date(sr_stmt_text(s, 3));
+            x.key = str_hash(sr_stmt_text(s, 4));
+            x.topic = str_hash(sr_stmt_text(s, 5));
+            x.tgt = str_hash(sr_stmt_text(s, 6));
+            if (x.topic)
+                x.issues = sr_xstrdup(sr_stmt_text(s, 7) ? sr_stmt_text(s, 7) : "");
+            cache_add(c, &x);
+        }
+        sr_stmt_reset(s);
+        rc = rc == SR_DONE ? SR_OK : rc;
+    }
+    sr_buf_free(&lit);
+    return rc;
+}
+
+/* The event each mention of the document goes to, and how it counts. */
+typedef struct {
+    evref ev;     /* the event */
+    int fresh;    /* a new event: index + 1 in the document's new events */
+} pgref;
+
+static int mentions_pg(sr_store *st, const sr_doc *doc, const sr_events *ev, const mkeys *k,
+                       const char *skey, evlist *mine, rowset *ments, rowset *sents, sr_err *err)
+{
+    size_t n = ev->n;
+    int rc = SR_OK;
+    pgref *ref = sr_xcalloc(n, sizeof *ref);
+    size_t *made = sr_xcalloc(n, sizeof *made); /* new events: their mentions */
+    size_t nmade = 0;
+    const char **keys = sr_xcalloc(2 * n, sizeof *keys), **topics = keys + n;
+    size_t nkeys = 0, ntopics = 0;
+    int32_t lo_day = INT32_MAX, hi_day = INT32_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int32_t d = iso_day(ev->ev[i].date);
+        lo_day = d < lo_day ? d : lo_day;
+        hi_day = d > hi_day ? d : hi_day;
+        keys[nkeys++] = k[i].key;
+        if (k[i].topic[0])
+            topics[ntopics++] = k[i].topic;
+    }
+    char lo[11], hi[11];
+    sr_ymd_format(sr_ymd_from_days(lo_day - 3), lo);
+    sr_ymd_format(sr_ymd_from_days(hi_day + 3), hi);
+    sr_ccache *c = sr_xcalloc(1, sizeof *c);
+    c->nslots = 64;
+    c->ks = sr_xcalloc(c->nslots, sizeof *c->ks);
+    c->ts = sr_xcalloc(c->nslots, sizeof *c->ts);
+    for (int32_t d = lo_day - 3; d <= hi_day + 3; d++)
+        seen_add(&c->days, day_token(d));
+    sr_seen have = {0};
+    if ((rc = pg_candidates(st, Q_PG_CANDS, keys, nkeys, lo, hi, c, &have, err)) ||
+        (ntopics && (rc = pg_candidates(st, Q_PG_TCANDS, topics, ntopics, lo, hi, c, &have, err))))
+        goto out;
+
+    /* cluster in memory; a new event is known by -(its index + 1) */
+    rowset evs;
+    rowset_init(&evs, st, Q_INS_EVENT, Q_PG_EVENTS, 32);
+    for (size_t i = 0; i < n; i++) {
+        const sr_event *e = &ev->ev[i];
+        mkey m = {.e = e, .key = k[i].key, .topic = k[i].topic,
+                  .tgt = e->has_tgt ? principal(&e->tgt) : "", .issues = k[i].issues,
+                  .day = iso_day(e->date), .docdate = is_doc_date(e->date_precision)};
+        m.kh = str_hash(m.key);
+        m.th = str_hash(m.topic);
+        m.tgh = str_hash(m.tgt);
+        const cev *x = cache_find(c, &m);
+        if (!x && *m.topic)
+            x = cache_topic(c, &m);
+        if (x && x->id > 0) {
+            ref[i].ev.id = x->id;
+            memcpy(ref[i].ev.eid, x->eid, sizeof ref[i].ev.eid);
+            ref[i].ev.fts_day = (int64_t)x->day + SR_FTS_DAY0;
+        } else if (x) {
+            ref[i].fresh = (int)-x->id;
+        } else {
+            made[nmade++] = i;
+            ref[i].fresh = (int)nmade;
+            cev nx = {.id = -(int64_t)nmade, .key = m.kh, .topic = m.th, .tgt = m.tgh, .day = m.day,
+                      .docdate = (uint8_t)m.docdate};
+            memcpy(nx.eid, k[i].mid, sizeof nx.eid);
+            if (nx.topic)
+                nx.issues = sr_xstrdup(k[i].issues);
+            cache_add(c, &nx);
+            row_begin(&evs, err);
+            event_cols(&evs, ev, e, k[i].mid, &m, k[i].pid, doc->id);
+            row_end(&evs, err);
+        }
+    }
+
+    /* the new events in one statement; an id that is taken (an earlier
+     * version's event, kept by other mentions) is that event's, joined */
+    evref *fresh = sr_xcalloc(nmade + 1, sizeof *fresh);
+    int *taken = sr_xcalloc(nmade + 1, sizeof *taken);
+    if (nmade) {
+        sr_stmt *s;
+        if ((rc = stmt(st, Q_PG_EVENTS, &s, err)) == SR_OK) {
+            sr_buf lit = {0};
+            for (int col = 0; col < evs.ncols; col++) {
+                sr_buf_reset(&lit);
+                sr_buf_putc(&lit, '{');
+                sr_buf_put(&lit, evs.arr[col].p, evs.arr[col].n);
+                sr_buf_putc(&lit, '}');
+                sr_stmt_bind_textn(s, col + 1, lit.p, lit.n);
+            }
+            sr_buf_free(&lit);
+            for (size_t j = 0; j < nmade; j++) {
+                taken[j] = 1;
+                ref_set(&fresh[j], 0, k[made[j]].mid, ev->ev[made[j]].date);
+            }
+            while ((rc = sr_stmt_step(s, err)) == SR_OK)
+                for (size_t j = 0; j < nmade; j++)
+                    if (!strcmp(fresh[j].eid, sr_stmt_text(s, 1))) {
+                        fresh[j].id = sr_stmt_int(s, 0);
+                        taken[j] = 0;
+                    }
+            sr_stmt_reset(s);
+            rc = rc == SR_DONE ? SR_OK : rc;
+        }
+        for (size_t j = 0; rc == SR_OK && j < nmade; j++) {
+            if (!taken[j])
+                continue;
+            if ((rc = stmt(st, Q_EVENT_BY_ID, &s, err)))
+                break;
+            bind_str(s, 1, fresh[j].eid);
+            rc = sr_stmt_step(s, err);
+            if (rc == SR_OK)
+                ref_set(&fresh[j], sr_stmt_int(s, 0), sr_stmt_text(s, 1), sr_stmt_text(s, 2));
+            sr_stmt_reset(s);
+            rc = rc == SR_OK ? SR_OK
+                 : rc == SR_DONE ? sr_err_set(err, SR_IO, sr_db_name(st->db), 0,
+                                              "event %s: neither new nor stored", fresh[j].eid)
+                 : rc;
+        }
+    }
+    rowset_free(&evs);
+    if (rc)
+        goto out2;
+
+    /* every mention's event; the first mention of an event made here is
+     * its first (counted when inserted), the first mention of an event
+     * stored before is a new article, and a new outlet unless the event
+     * has a mention from it already (one statement for all, under the
+     * events' locks, as join_event does one at a time) */
+    evlist first = {0};
+    for (size_t i = 0; i < n; i++) {
+        pgref *r = &ref[i];
+        if (r->fresh) {
+            int j = r->fresh - 1;
+            r->ev = fresh[j];
+            if (!taken[j] && made[j] == i) {
+                evlist_add(mine, &r->ev);
+                continue;
+            }
+        }
+        if (evlist_has(mine, &r->ev)) {
+            pending_add(st->pending, &r->ev, 1, 0, 0);
+        } else {
+            evlist_add(mine, &r->ev);
+            evlist_add(&first, &r->ev);
+        }
+    }
+    if (first.n) {
+        mkeys *lk = sr_xcalloc(first.n, sizeof *lk);
+        for (size_t j = 0; j < first.n; j++)
+            snprintf(lk[j].key, sizeof lk[j].key, "%s", first.ev[j].eid);
+        rc = lock_keys(st, lk, first.n, err);
+        free(lk);
+        sr_buf lit = {0};
+        sr_buf_putc(&lit, '{');
+        for (size_t j = 0; j < first.n; j++)
+            sr_buf_printf(&lit, "%s%lld", j ? "," : "", (long long)first.ev[j].id);
+        sr_buf_putc(&lit, '}');
+        sr_seen known = {0};
+        sr_stmt *s;
+        if (rc == SR_OK && (rc = stmt(st, Q_PG_SOURCES, &s, err)) == SR_OK) {
+            sr_stmt_bind_text(s, 1, skey);
+            sr_stmt_bind_textn(s, 2, lit.p, lit.n);
+            while ((rc = sr_stmt_step(s, err)) == SR_OK)
+                seen_add(&known, (uint64_t)sr_stmt_int(s, 0));
+            sr_stmt_reset(s);
+            rc = rc == SR_DONE ? SR_OK : rc;
+        }
+        for (size_t j = 0; rc == SR_OK && j < first.n; j++)
+            pending_add(st->pending, &first.ev[j], 1, 1,
+                        !seen_has(&known, (uint64_t)first.ev[j].id));
+        free(known.slot);
+        sr_buf_free(&lit);
+    }
+    free(first.ev);
+    if (rc)
+        goto out2;
+
+    /* the rows: sentences dated by their newest event, mentions */
+    sr_buf why = {0};
+    const sr_event *sent = NULL;
+    int64_t sent_day = 0;
+    for (size_t i = 0; rc == SR_OK && i < n; i++) {
+        const sr_event *e = &ev->ev[i];
+        if (sent && e->sent != sent->sent) {
+            if ((rc = put_sentence(st, sents, doc, ev, sent, sent_day, err)))
+                break;
+            sent = NULL;
+        }
+        if (!sent) {
+            sent = e;
+            sent_day = 0;
+        }
+        if (ref[i].ev.fts_day > sent_day)
+            sent_day = ref[i].ev.fts_day;
+        sr_buf_reset(&why);
+        if ((rc = put_why(st, &why, ev, e, err)) ||
+            (rc = mention_row(ments, doc, skey, ev, i, k[i].mid, &ref[i].ev, &why, err)) ||
+            (rc = put_actor_name(st, ev, &e->src, err)) ||
+            (e->has_tgt && (rc = put_actor_name(st, ev, &e->tgt, err))) ||
+            (rc = put_place(st, e, k[i].pid, err)))
+            break;
+    }
+    if (rc == SR_OK && sent)
+        rc = put_sentence(st, sents, doc, ev, sent, sent_day, err);
+    sr_buf_free(&why);
+out2:
+    free(fresh);
+    free(taken);
+out:
+    cache_free(c);
+    free(have.slot);
+    free(keys);
+    free(made);
+    free(ref);
+    return rc;
+}
+
 /* SQLite, version 4: is the id of a new event taken (Q_EVENT_AT says why
  * it is enough to look at the mention's date)? out gets that event. */
 static int id_taken(sr_store *st, const char *id, const char *date, evref *out, sr_err *err)
@@ -1813,6 +2192,16 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
     if (locked && (rc = lock_keys(st, keys, ev->n, err)))
         goto done;
 
+    int dated = 1;
+    for (size_t i = 0; i < ev->n && dated; i++)
+        dated = ev->ev[i].date[0] != 0;
+    if (locked && dated && st->version >= 4) {
+        if ((rc = mentions_pg(st, doc, ev, keys, skey, &mine, &ments, &sents, err)) == SR_OK &&
+            (rc = rowset_flush(&ments, err)) == SR_OK)
+            rc = rowset_flush(&sents, err);
+        goto done;
+    }
+
     /* events come in sentence order: a sentence is stored once its
      * mentions have found their events, whose dates date it */
     const sr_event *sent = NULL;
@@ -1867,39 +2256,8 @@ static int store_doc(sr_store *st, const sr_doc *doc, const sr_events *ev, const
         if (ref.fts_day > sent_day)
             sent_day = ref.fts_day;
         sr_buf_reset(&why);
-        if ((rc = put_why(st, &why, ev, e, err)) || (rc = row_begin(&ments, err)))
-            goto done;
-        row_str(&ments, k->mid);
-        row_event(&ments, &ref);
-        row_str(&ments, doc->id);
-        row_str(&ments, skey);
-        row_int(&ments, e->sent);
-        row_int(&ments, (int64_t)i);
-        row_span(&ments, ev, e->src.start, e->src.end);
-        if (e->has_tgt)
-            row_span(&ments, ev, e->tgt.start, e->tgt.end);
-        else
-            row_text(&ments, NULL, 0);
-        row_str(&ments, sr_modality_name(e->modality));
-        row_int(&ments, e->negated);
-        if (e->has_attr) {
-            row_span(&ments, ev, e->attr_start, e->attr_end);
-            row_int(&ments, e->attr_anon);
-            row_span(&ments, ev, e->attr_verb_start, e->attr_verb_end);
-        } else {
-            row_text(&ments, NULL, 0);
-            row_text(&ments, NULL, 0);
-            row_text(&ments, NULL, 0);
-        }
-        row_str(&ments, e->code);
-        row_str(&ments, nz(e->src.code));
-        row_str(&ments, e->has_tgt ? nz(e->tgt.code) : NULL);
-        row_str(&ments, nz(e->date));
-        row_str(&ments, e->date_precision);
-        /* SQLite borrows why's bytes until the row is written (row_end);
-         * PostgreSQL's arrays copy them */
-        row_text(&ments, why.p, why.n);
-        if ((rc = row_end(&ments, err)))
+        if ((rc = put_why(st, &why, ev, e, err)) ||
+            (rc = mention_row(&ments, doc, skey, ev, i, k->mid, &ref, &why, err)))
             goto done;
         if ((rc = put_actor_name(st, ev, &e->src, err)) ||
             (e->has_tgt && (rc = put_actor_name(st, ev, &e->tgt, err))) ||

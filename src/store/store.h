@@ -39,7 +39,7 @@ struct sr_store {
     int in_batch;          /* inside sr_store_begin .. commit */
     int fts_dirty;         /* sentences stored but not yet in the FTS index */
     /* prepared statements for ingest, made on first use */
-    sr_stmt *st[32];
+    sr_stmt *st[48];
     /* actor names and places already stored by this connection */
     struct sr_seen *seen;
     /* SQLite: the events of the dates being ingested, for clustering
